@@ -51,6 +51,7 @@ describe('protocol primitives', () => {
     expect(written((w) => w.nullableString(null)).toString('hex')).toBe('ffff');
     expect(written((w) => w.string('ab')).toString('hex')).toBe('00026162');
     expect(() => new ByteReader(Buffer.from('ffff', 'hex')).string()).toThrow(ProtocolDecodeError);
+    expect(new ByteReader(Buffer.from('fffe', 'hex')).nullableString()).toBeNull();
   });
 
   it('a length larger than the rest of the frame is a decode error, not a RangeError', () => {

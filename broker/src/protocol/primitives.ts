@@ -136,22 +136,27 @@ export class ByteReader {
     return this.text(len, 'string');
   }
 
+  /** Any negative length reads as null, as Kafka's generated readers do. */
   nullableString(): string | null {
     const len = this.int16();
-    if (len === -1) return null;
-    if (len < 0) throw new ProtocolDecodeError(`invalid string length ${len}`, this.pos - 2);
-    return this.text(len, 'string');
+    return len < 0 ? null : this.text(len, 'string');
   }
 
   compactString(): string {
     const len = this.uvarint() - 1;
     if (len < 0) throw new ProtocolDecodeError('non-nullable compact string is null', this.pos);
-    return this.text(len, 'compact string');
+    return this.compactText(len);
   }
 
   compactNullableString(): string | null {
     const len = this.uvarint() - 1;
-    return len < 0 ? null : this.text(len, 'compact string');
+    return len < 0 ? null : this.compactText(len);
+  }
+
+  /** Compact strings keep the classic int16 limit (Kafka rejects longer ones as invalid). */
+  private compactText(len: number): string {
+    if (len > 0x7fff) throw new ProtocolDecodeError(`string length ${len} exceeds the maximum of 32767`, this.pos);
+    return this.text(len, 'compact string');
   }
 
   /** Bytes are returned as a view into the frame (zero-copy); callers copy what they keep. */
@@ -163,9 +168,7 @@ export class ByteReader {
 
   nullableBytes(): Buffer | null {
     const len = this.int32();
-    if (len === -1) return null;
-    if (len < 0) throw new ProtocolDecodeError(`invalid bytes length ${len}`, this.pos - 4);
-    return this.slice(len, 'bytes');
+    return len < 0 ? null : this.slice(len, 'bytes');
   }
 
   compactBytes(): Buffer {
@@ -184,8 +187,8 @@ export class ByteReader {
    * that could not fit in the rest of the frame is rejected before anything is allocated.
    */
   arrayLength(minElementSize: number): number {
-    const n = this.int32();
-    if (n < -1) throw new ProtocolDecodeError(`invalid array length ${n}`, this.pos - 4);
+    // Any negative count means null, as in Kafka's generated readers; the caller rejects null where not allowed.
+    const n = Math.max(this.int32(), -1);
     this.checkCount(n, minElementSize);
     return n;
   }
@@ -242,7 +245,12 @@ export class ByteWriter {
     return this.buf.subarray(0, this.pos);
   }
 
+  private range(v: number, min: number, max: number, what: string): void {
+    if (!Number.isInteger(v) || v < min || v > max) throw new ProtocolEncodeError(`${what} value ${v} is out of range`);
+  }
+
   int8(v: number): void {
+    this.range(v, -0x80, 0x7f, 'int8');
     this.ensure(1);
     this.buf.writeInt8(v, this.pos);
     this.pos += 1;
@@ -253,18 +261,21 @@ export class ByteWriter {
   }
 
   int16(v: number): void {
+    this.range(v, -0x8000, 0x7fff, 'int16');
     this.ensure(2);
     this.buf.writeInt16BE(v, this.pos);
     this.pos += 2;
   }
 
   uint16(v: number): void {
+    this.range(v, 0, 0xffff, 'uint16');
     this.ensure(2);
     this.buf.writeUInt16BE(v, this.pos);
     this.pos += 2;
   }
 
   int32(v: number): void {
+    this.range(v, -0x80000000, 0x7fffffff, 'int32');
     this.ensure(4);
     this.buf.writeInt32BE(v, this.pos);
     this.pos += 4;
@@ -277,6 +288,7 @@ export class ByteWriter {
   }
 
   int64(v: bigint): void {
+    if (BigInt.asIntN(64, v) !== v) throw new ProtocolEncodeError(`int64 value ${v} is out of range`);
     this.ensure(8);
     this.buf.writeBigInt64BE(v, this.pos);
     this.pos += 8;
@@ -290,7 +302,7 @@ export class ByteWriter {
 
   uuid(v: string): void {
     const raw = Buffer.from(v, 'base64url');
-    if (raw.length !== 16) throw new RangeError(`invalid uuid ${JSON.stringify(v)}`);
+    if (raw.length !== 16) throw new ProtocolEncodeError(`invalid uuid ${JSON.stringify(v)}`);
     this.raw(raw);
   }
 
@@ -316,7 +328,7 @@ export class ByteWriter {
 
   string(v: string): void {
     const len = Buffer.byteLength(v);
-    if (len > 0x7fff) throw new RangeError(`string of ${len} bytes is too long for the protocol`);
+    if (len > 0x7fff) throw new ProtocolEncodeError(`string of ${len} bytes is too long for the protocol`);
     this.int16(len);
     this.ensure(len);
     this.pos += this.buf.write(v, this.pos, 'utf8');
@@ -329,6 +341,7 @@ export class ByteWriter {
 
   compactString(v: string): void {
     const len = Buffer.byteLength(v);
+    if (len > 0x7fff) throw new ProtocolEncodeError(`string of ${len} bytes is too long for the protocol`);
     this.uvarint(len + 1);
     this.ensure(len);
     this.pos += this.buf.write(v, this.pos, 'utf8');

@@ -16,7 +16,7 @@ module.exports = {
       testEnvironment: 'node',
       roots: ['<rootDir>/integration-tests'],
       testMatch: ['**/*.test.ts'],
-      testTimeout: 120000,
+      setupFilesAfterEnv: ['<rootDir>/integration-tests/helpers/setup.ts'],
     },
   ],
 };

@@ -1,0 +1,274 @@
+/**
+ * Shared machinery of Kafka's sparse indexes (AbstractIndex). Kafka memory-maps the index file;
+ * Node has no mmap, so the entries live in a Buffer (grown by doubling as entries arrive, never
+ * the whole preallocation) and every appended entry is also written to the file at its slot with
+ * one positional write. The file itself looks exactly like Kafka's: preallocated to
+ * segment.index.bytes (rounded down to whole entries) while the segment is active, trimmed to the
+ * real entries when the segment is rolled or closed.
+ *
+ * Indexes of inactive segments are loaded lazily (see LogSegment) and can be unloaded again, so
+ * memory follows what is being read, not how much data the log holds.
+ */
+import * as fs from 'node:fs';
+import type { FileHandlePool } from './file-handle-pool';
+import { fsyncFd, isNotFound, readAt, writeAtSync } from './file-io';
+
+/** Kafka's CorruptIndexException: the index must be deleted and rebuilt from the log. */
+export class CorruptIndexError extends Error {
+  override readonly name = 'CorruptIndexError';
+}
+
+/** Kafka's InvalidOffsetException: an entry out of order was offered to an index. */
+export class InvalidOffsetError extends Error {
+  override readonly name = 'InvalidOffsetError';
+}
+
+const INITIAL_CAPACITY_ENTRIES = 64;
+const INT32_MAX = 2147483647;
+
+export interface IndexOptions {
+  file: string;
+  baseOffset: number;
+  /** segment.index.bytes: the preallocated file size. */
+  maxIndexSize: number;
+  pool: FileHandlePool;
+}
+
+export abstract class AbstractIndex {
+  /** Current path (changes on rename to .deleted / .swap). */
+  file: string;
+  readonly baseOffset: number;
+  maxIndexSize: number;
+  protected readonly pool: FileHandlePool;
+  /** Entries in memory; null while unloaded. Capacity may exceed the entries in use. */
+  protected buf: Buffer | null = null;
+  protected entryCount = 0;
+  private maxEntryCount = 0;
+  /** Length of the file on disk. */
+  private fileLength = 0;
+
+  constructor(options: IndexOptions) {
+    this.file = options.file;
+    this.baseOffset = options.baseOffset;
+    this.maxIndexSize = options.maxIndexSize;
+    this.pool = options.pool;
+  }
+
+  abstract get entrySize(): number;
+  /** Throws CorruptIndexError when the loaded entries cannot be a valid index. */
+  abstract sanityCheck(): void;
+  /** Removes every entry for an offset >= `offset`. */
+  abstract truncateTo(offset: number): void;
+
+  get entries(): number {
+    return this.entryCount;
+  }
+  get maxEntries(): number {
+    return this.maxEntryCount;
+  }
+  get isLoaded(): boolean {
+    return this.buf !== null;
+  }
+  /** Bytes of the file on disk (preallocated size while active). */
+  get sizeOnDisk(): number {
+    return this.fileLength;
+  }
+  /** Bytes of memory held for the entries. */
+  get memoryBytes(): number {
+    return this.buf?.length ?? 0;
+  }
+  get isFull(): boolean {
+    return this.entryCount >= this.maxEntryCount;
+  }
+
+  /** Creates (or truncates) the file and preallocates it to maxIndexSize. */
+  create(): void {
+    const length = roundDown(this.maxIndexSize, this.entrySize);
+    this.pool.useSync(this.file, (fd) => fs.ftruncateSync(fd, length), { create: true });
+    this.fileLength = length;
+    this.maxEntryCount = length / this.entrySize;
+    this.entryCount = 0;
+    this.buf = Buffer.allocUnsafe(Math.min(length, INITIAL_CAPACITY_ENTRIES * this.entrySize));
+  }
+
+  /**
+   * Reads an existing file. As in Kafka the entry count comes from the file length (a file left
+   * preallocated by an unclean stop therefore looks full of zero entries, which sanityCheck
+   * rejects); the index counts as full until resize() gives it room.
+   */
+  async load(): Promise<void> {
+    await this.pool.use(this.file, async (fd) => {
+      const length = fs.fstatSync(fd).size;
+      const buf = Buffer.allocUnsafe(length);
+      const n = await readAt(fd, buf, 0, length, 0);
+      if (n !== length) throw new CorruptIndexError(`index file ${this.file} shrank while being read`);
+      this.fileLength = length;
+      this.buf = buf;
+    });
+    this.entryCount = Math.floor(this.fileLength / this.entrySize);
+    this.maxEntryCount = this.entryCount;
+    if (this.fileLength % this.entrySize !== 0) {
+      throw new CorruptIndexError(
+        `Index file ${this.file} is corrupt, found ${this.fileLength} bytes which is neither positive nor a multiple of ${this.entrySize}.`,
+      );
+    }
+    this.sanityCheck();
+  }
+
+  /** Drops the in-memory entries (the file keeps them); load() brings them back. */
+  unload(): void {
+    this.buf = null;
+  }
+
+  /**
+   * Kafka's resize: sets the file length to `newSize` rounded down to whole entries, which is
+   * how the active segment's index is preallocated and how a rolled one is trimmed.
+   */
+  resize(newSize: number): boolean {
+    const length = roundDown(newSize, this.entrySize);
+    if (length === this.fileLength) return false;
+    this.pool.useSync(this.file, (fd) => fs.ftruncateSync(fd, length));
+    this.fileLength = length;
+    this.maxEntryCount = length / this.entrySize;
+    return true;
+  }
+
+  /** Trims the file to the entries written (on roll and close). */
+  trimToValidSize(): void {
+    this.resize(this.entryCount * this.entrySize);
+  }
+
+  /** Removes all entries and preallocates again (recovery rebuilds the index from scratch). */
+  reset(): void {
+    this.entryCount = 0;
+    // Truncating to 0 first zeroes stale entries so a crash mid-rebuild cannot resurrect them.
+    this.pool.useSync(this.file, (fd) => fs.ftruncateSync(fd, 0), { create: true });
+    this.fileLength = 0;
+    this.resize(this.maxIndexSize);
+    this.buf = Buffer.allocUnsafe(Math.min(this.fileLength, INITIAL_CAPACITY_ENTRIES * this.entrySize));
+  }
+
+  async flush(): Promise<void> {
+    await this.pool.use(this.file, (fd) => fsyncFd(fd));
+  }
+
+  /** Trims and releases the descriptor. */
+  async close(): Promise<void> {
+    if (this.fileLength !== this.entryCount * this.entrySize && this.buf !== null) this.trimToValidSize();
+    await this.pool.evict(this.file);
+  }
+
+  async renameTo(newFile: string): Promise<void> {
+    await this.pool.evict(this.file);
+    try {
+      await fs.promises.rename(this.file, newFile);
+    } catch (err) {
+      // An index that was never written (or already removed) is rebuilt on demand.
+      if (!isNotFound(err)) throw err;
+    }
+    this.file = newFile;
+  }
+
+  async deleteIfExists(): Promise<boolean> {
+    await this.pool.evict(this.file);
+    this.buf = null;
+    try {
+      await fs.promises.unlink(this.file);
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw err;
+    }
+  }
+
+  /** Whether `offset` fits the int32 relative offset of this index (else the segment must roll). */
+  canAppendOffset(offset: number): boolean {
+    const relative = offset - this.baseOffset;
+    return relative >= 0 && relative <= INT32_MAX;
+  }
+
+  protected relativeOffsetOrThrow(offset: number): number {
+    if (!this.canAppendOffset(offset)) {
+      throw new InvalidOffsetError(`Integer overflow for offset: ${offset} (${this.file})`);
+    }
+    return offset - this.baseOffset;
+  }
+
+  protected loaded(): Buffer {
+    if (this.buf === null) throw new Error(`index ${this.file} is not loaded`);
+    return this.buf;
+  }
+
+  /**
+   * Appending is two steps so no closure is made per entry: slotForAppend() returns where the
+   * subclass writes the entry in the in-memory buffer (`this.buf`), and commitAppend() writes the
+   * same bytes to the file at the entry's slot with one positional write.
+   */
+  protected slotForAppend(): number {
+    const size = this.entrySize;
+    const pos = this.entryCount * size;
+    const buf = this.loaded();
+    if (pos + size > buf.length) {
+      const grown = Buffer.allocUnsafe(Math.min(Math.max(buf.length * 2, pos + size), Math.max(this.maxEntryCount * size, pos + size)));
+      buf.copy(grown, 0, 0, pos);
+      this.buf = grown;
+    }
+    return pos;
+  }
+
+  protected commitAppend(pos: number): void {
+    const lease = this.pool.acquire(this.file);
+    try {
+      writeAtSync(lease.fd, this.buf!, pos, pos, this.entrySize);
+    } finally {
+      lease.release();
+    }
+    this.entryCount++;
+  }
+
+  protected truncateToEntries(entries: number): void {
+    this.entryCount = Math.max(0, Math.min(entries, this.entryCount));
+  }
+
+  /**
+   * Kafka's largestLowerBoundSlotFor: the last slot whose key is <= target, or -1 when the
+   * first entry is already larger.
+   */
+  protected largestLowerBoundSlot(target: number, keyAt: (buf: Buffer, slot: number) => number): number {
+    const buf = this.loaded();
+    const n = this.entryCount;
+    if (n === 0 || keyAt(buf, 0) > target) return -1;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (keyAt(buf, mid) <= target) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Kafka's smallestUpperBoundSlotFor: the first slot whose key is >= target, or -1. */
+  protected smallestUpperBoundSlot(target: number, keyAt: (buf: Buffer, slot: number) => number): number {
+    const buf = this.loaded();
+    const n = this.entryCount;
+    if (n === 0 || keyAt(buf, n - 1) < target) return -1;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (keyAt(buf, mid) >= target) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+}
+
+export function roundDown(value: number, factor: number): number {
+  return factor * Math.floor(value / factor);
+}
+
+export function writeInt64(buf: Buffer, pos: number, value: number): void {
+  buf.writeInt32BE(Math.floor(value / 4294967296), pos);
+  buf.writeUInt32BE(value >>> 0, pos + 4);
+}

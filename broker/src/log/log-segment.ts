@@ -1,0 +1,589 @@
+/**
+ * One segment of a log (Kafka's LogSegment): `<20-digit base offset>.log` holding the batches
+ * exactly as appended, plus its sparse `.index` and `.timeindex`. Appends write the caller's
+ * bytes with one positional write and add index entries every index.interval.bytes; reads return
+ * whole batches as one Buffer; recovery re-validates every batch and truncates at the first bad
+ * byte. File descriptors come from a FileHandlePool, so an idle segment holds none, and indexes
+ * of inactive segments are loaded on first use (and can be unloaded). I/O policy: file-io.ts
+ * (sync up to 256 KiB, async above, measured).
+ */
+import * as fs from 'node:fs';
+import type { Logger } from '../common/logger';
+import type { Time } from '../common/time';
+import { CorruptIndexError } from './abstract-index';
+import { FileWindow, V2_HEADER_SIZE_UP_TO_MAX_TIMESTAMP, lastOffsetAt, maxTimestampAt } from './batch-scan';
+import type { FileHandlePool } from './file-handle-pool';
+import { SYNC_IO_MAX_BYTES, fsyncFd, isNotFound, readBytes, writeAt, writeAtSync } from './file-io';
+import type { LogConfig } from './log-config';
+import { logFile, offsetIndexFile, timeIndexFile, transactionIndexFile } from './log-names';
+import { OffsetIndex } from './offset-index';
+import {
+  type LogOffsetPosition,
+  type TimestampAndOffset,
+  readBatches,
+  searchForOffset,
+  searchForTimestamp,
+  walkHeaders,
+} from './segment-scan';
+import { TimeIndex, type TimestampOffset } from './time-index';
+import { rebuildFromLog } from './segment-recovery';
+import type { FetchDataInfo, RecoveryListener, RecoveryResult, RollParams } from './segment-types';
+
+export type * from './segment-types';
+
+/** Kafka's LogSegmentOffsetOverflowException: an offset does not fit the int32 relative offset. */
+export class LogSegmentOffsetOverflowError extends Error {
+  override readonly name = 'LogSegmentOffsetOverflowError';
+  constructor(
+    readonly segment: LogSegment,
+    readonly offset: number,
+  ) {
+    super(`Detected offset overflow at offset ${offset} in segment ${segment.logFile} (base offset ${segment.baseOffset})`);
+  }
+}
+
+export interface LogSegmentOpenOptions {
+  dir: string;
+  baseOffset: number;
+  config: LogConfig;
+  time: Time;
+  pool: FileHandlePool;
+  /** Open files that exist (else create them; an existing file of the same name is truncated). */
+  fileAlreadyExists?: boolean;
+  /** '' for live segments, '.cleaned' / '.swap' while the cleaner swaps segments in. */
+  fileSuffix?: string;
+  logger?: Logger;
+}
+
+/** Read-ahead past the requested bytes, to cover the walk from the index entry to the target batch. */
+const MIN_SCAN_SLACK = 8192;
+const HEADER_SCAN_HINT = 64 * 1024;
+const READ_SCAN_WINDOW = 16 * 1024;
+const MAX_READ_CURSORS = 4;
+const RESOLVED: Promise<void> = Promise.resolve();
+
+export class LogSegment {
+  readonly baseOffset: number;
+  readonly offsetIndex: OffsetIndex;
+  readonly timeIndex: TimeIndex;
+  readonly indexIntervalBytes: number;
+  /** Fixed per segment, subtracted from segment.ms (Kafka's rollJitterMs). */
+  readonly rollJitterMs: number;
+  private logPath: string;
+  private txnIndexPath: string;
+  private readonly pool: FileHandlePool;
+  private readonly time: Time;
+  private readonly logger: Logger | undefined;
+  private _size: number;
+  private created: number;
+  private bytesSinceLastIndexEntry = 0;
+  /** Max timestamp of the first batch (time-based roll); undefined until known. */
+  private rollingBasedTimestamp: number | undefined;
+  private maxTimestampAndOffset: TimestampOffset | undefined;
+  private indexLoad: Promise<void> | undefined;
+  private indexUsers = 0;
+  /** Written since the last fsync. */
+  private dirty = false;
+  /** Batch boundaries where recent reads ended: (next offset, its position). Cleared when data is cut. */
+  private readCursors: { offset: number; position: number }[] = [];
+  private readonly preallocated: boolean;
+
+  private constructor(o: LogSegmentOpenOptions, size: number, offsetIndex: OffsetIndex, timeIndex: TimeIndex) {
+    this.baseOffset = o.baseOffset;
+    this.logPath = logFile(o.dir, o.baseOffset, o.fileSuffix ?? '');
+    this.txnIndexPath = transactionIndexFile(o.dir, o.baseOffset, o.fileSuffix ?? '');
+    this.offsetIndex = offsetIndex;
+    this.timeIndex = timeIndex;
+    this.indexIntervalBytes = o.config.indexInterval;
+    this.rollJitterMs = o.config.randomSegmentJitter();
+    this.pool = o.pool;
+    this.time = o.time;
+    this.logger = o.logger;
+    this._size = size;
+    this.created = o.time.milliseconds();
+    this.preallocated = o.config.preallocate;
+  }
+
+  /** Kafka's LogSegment.open: existing files are opened lazily; new ones are created and preallocated. */
+  static async open(o: LogSegmentOpenOptions): Promise<LogSegment> {
+    const suffix = o.fileSuffix ?? '';
+    const maxIndexSize = o.config.maxIndexSize;
+    const offsetIndex = new OffsetIndex({ file: offsetIndexFile(o.dir, o.baseOffset, suffix), baseOffset: o.baseOffset, maxIndexSize, pool: o.pool });
+    const timeIndex = new TimeIndex({ file: timeIndexFile(o.dir, o.baseOffset, suffix), baseOffset: o.baseOffset, maxIndexSize, pool: o.pool });
+    let size = 0;
+    if (o.fileAlreadyExists) {
+      size = (await fs.promises.stat(logFile(o.dir, o.baseOffset, suffix))).size;
+    } else {
+      const initFileSize = o.config.initFileSize;
+      o.pool.useSync(logFile(o.dir, o.baseOffset, suffix), (fd) => { if (initFileSize > 0) fs.ftruncateSync(fd, initFileSize); }, { create: true });
+      offsetIndex.create();
+      timeIndex.create();
+    }
+    return new LogSegment(o, size, offsetIndex, timeIndex);
+  }
+
+  get size(): number {
+    return this._size;
+  }
+  get logFile(): string {
+    return this.logPath;
+  }
+  get txnIndexFile(): string {
+    return this.txnIndexPath;
+  }
+  get indexesLoaded(): boolean {
+    return this.offsetIndex.isLoaded && this.timeIndex.isLoaded;
+  }
+
+  /**
+   * Loads both indexes if needed. A missing or corrupt index (sanity check) is rebuilt from the
+   * .log by recover(), as Kafka does for the indexes it finds broken at load.
+   */
+  async loadIndexes(): Promise<void> {
+    if (this.indexesLoaded) return;
+    this.indexLoad ??= this.doLoadIndexes().finally(() => { this.indexLoad = undefined; });
+    await this.indexLoad;
+  }
+
+  private async doLoadIndexes(): Promise<void> {
+    try {
+      if (!this.offsetIndex.isLoaded) await this.offsetIndex.load();
+      if (!this.timeIndex.isLoaded) await this.timeIndex.load();
+    } catch (err) {
+      if (!(err instanceof CorruptIndexError) && !isNotFound(err)) throw err;
+      this.logger?.warn(
+        { file: this.logPath, reason: err instanceof Error ? err.message : String(err) },
+        'Found a missing or corrupted index file, recovering the segment and rebuilding its index files',
+      );
+      await this.recover();
+    }
+  }
+
+  /** Frees the in-memory index entries of an inactive segment; false if an operation is using them. */
+  unloadIndexes(): boolean {
+    if (this.indexUsers > 0 || this.indexLoad !== undefined) return false;
+    this.offsetIndex.unload();
+    this.timeIndex.unload();
+    return true;
+  }
+
+  /** Runs `fn` with the indexes loaded and protected from unloadIndexes(). */
+  private async withIndexes<T>(fn: () => Promise<T> | T): Promise<T> {
+    this.indexUsers++;
+    try {
+      await this.loadIndexes();
+      return await fn();
+    } finally {
+      this.indexUsers--;
+    }
+  }
+
+  /** Prepares indexes to take appends again (the active segment at load, or after truncation). */
+  async resizeIndexes(size: number): Promise<void> {
+    await this.withIndexes(() => {
+      this.offsetIndex.resize(size);
+      this.timeIndex.resize(size);
+    });
+  }
+
+  canConvertToRelativeOffset(offset: number): boolean {
+    return this.offsetIndex.canAppendOffset(offset);
+  }
+
+  /** Kafka's shouldRoll (§4.4): size, time by record timestamps with jitter, index full, offset overflow. */
+  async shouldRoll(p: RollParams): Promise<boolean> {
+    const now = this.shouldRollSync(p);
+    if (now !== undefined) return now;
+    return this.withIndexes(async () => {
+      await this.loadFirstBatchTimestamp();
+      return this.rollDecision(p);
+    });
+  }
+
+  /**
+   * shouldRoll without I/O, for the append path; undefined when the indexes or the first batch's
+   * timestamp have to be read first (only right after a load).
+   */
+  shouldRollSync(p: RollParams): boolean | undefined {
+    if (!this.indexesLoaded || (this.rollingBasedTimestamp === undefined && this._size > 0)) return undefined;
+    return this.rollDecision(p);
+  }
+
+  private rollDecision(p: RollParams): boolean {
+    const t = this.rollingBasedTimestamp;
+    const waited = t !== undefined && t >= 0 ? p.maxTimestampInMessages - t : p.now - this.created;
+    const reachedRollMs = waited > p.maxSegmentMs - this.rollJitterMs;
+    return (
+      this._size > p.maxSegmentBytes - p.messagesSize ||
+      (this._size > 0 && reachedRollMs) ||
+      this.offsetIndex.isFull ||
+      this.timeIndex.isFull ||
+      !this.canConvertToRelativeOffset(p.maxOffsetInMessages)
+    );
+  }
+
+  /** Record-timestamp age of the segment (incoming max - first batch max), or wall clock if no timestamps. */
+  async timeWaitedForRoll(now: number, messageTimestamp: number): Promise<number> {
+    await this.loadFirstBatchTimestamp();
+    const t = this.rollingBasedTimestamp;
+    return t !== undefined && t >= 0 ? messageTimestamp - t : now - this.created;
+  }
+
+  /** Max timestamp of the first batch, or Long.MAX (as a number) when there is none (cleaner's compaction lag). */
+  async getFirstBatchTimestamp(): Promise<number> {
+    await this.loadFirstBatchTimestamp();
+    const t = this.rollingBasedTimestamp;
+    return t !== undefined && t >= 0 ? t : Number.MAX_VALUE;
+  }
+
+  async loadFirstBatchTimestamp(): Promise<void> {
+    if (this.rollingBasedTimestamp !== undefined || this._size === 0) return;
+    await this.pool.use(this.logPath, async (fd) => {
+      const w = new FileWindow(fd, this._size, V2_HEADER_SIZE_UP_TO_MAX_TIMESTAMP);
+      await walkHeaders(w, this.logPath, 0, V2_HEADER_SIZE_UP_TO_MAX_TIMESTAMP, ({ buf, at }) => {
+        this.rollingBasedTimestamp = maxTimestampAt(buf, at);
+        return false;
+      });
+    });
+  }
+
+  /**
+   * Appends `records` (whole batches, offsets assigned) at the end of the .log with one
+   * positional write, and maybe one index entry: Kafka's rule maps the last offset of this
+   * append to the position where it starts, once more than index.interval.bytes were appended
+   * since the last entry. The common case (indexes loaded, write up to 256 KiB) completes
+   * synchronously, without an await between the write and the bookkeeping.
+   */
+  append(largestOffset: number, largestTimestamp: number, offsetOfMaxTimestamp: number, records: Buffer): Promise<void> {
+    if (records.length === 0) return RESOLVED;
+    if (!this.indexesLoaded || this.maxTimestampAndOffset === undefined) {
+      return this.withIndexes(async () => {
+        await this.maxTimestampAndOffsetSoFar();
+        await this.append(largestOffset, largestTimestamp, offsetOfMaxTimestamp, records);
+      });
+    }
+    const position = this._size;
+    if (!this.canConvertToRelativeOffset(largestOffset)) return Promise.reject(new LogSegmentOffsetOverflowError(this, largestOffset));
+    if (records.length > SYNC_IO_MAX_BYTES) return this.appendAsync(largestOffset, largestTimestamp, offsetOfMaxTimestamp, records, position);
+    try {
+      const lease = this.pool.acquire(this.logPath);
+      try {
+        writeAtSync(lease.fd, records, position);
+      } finally {
+        lease.release();
+      }
+      this.afterAppend(largestOffset, largestTimestamp, offsetOfMaxTimestamp, records.length, position);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return RESOLVED;
+  }
+
+  private async appendAsync(largestOffset: number, largestTimestamp: number, offsetOfMaxTimestamp: number, records: Buffer, position: number): Promise<void> {
+    this.indexUsers++;
+    try {
+      await this.pool.use(this.logPath, (fd) => writeAt(fd, records, position));
+      this.afterAppend(largestOffset, largestTimestamp, offsetOfMaxTimestamp, records.length, position);
+    } finally {
+      this.indexUsers--;
+    }
+  }
+
+  private afterAppend(largestOffset: number, largestTimestamp: number, offsetOfMaxTimestamp: number, bytes: number, position: number): void {
+    if (position === 0) this.rollingBasedTimestamp = largestTimestamp;
+    this._size = position + bytes;
+    this.dirty = true;
+    let max = this.maxTimestampAndOffset!;
+    if (largestTimestamp > max.timestamp) this.maxTimestampAndOffset = max = { timestamp: largestTimestamp, offset: offsetOfMaxTimestamp };
+    if (this.bytesSinceLastIndexEntry > this.indexIntervalBytes) {
+      this.offsetIndex.append(largestOffset, position);
+      this.timeIndex.maybeAppend(max.timestamp, max.offset);
+      this.bytesSinceLastIndexEntry = 0;
+    }
+    this.bytesSinceLastIndexEntry += bytes;
+  }
+
+  /** Kafka's maxTimestampAndOffsetSoFar: from appends, or the time index's last entry. */
+  async maxTimestampAndOffsetSoFar(): Promise<TimestampOffset> {
+    if (this.maxTimestampAndOffset) return this.maxTimestampAndOffset;
+    const wasLoaded = this.indexesLoaded;
+    const entry = await this.withIndexes(() => this.timeIndex.lastEntry());
+    this.maxTimestampAndOffset ??= entry;
+    // Retention asks every segment once; do not keep indexes it loaded only for this.
+    if (!wasLoaded) this.unloadIndexes();
+    return this.maxTimestampAndOffset;
+  }
+
+  /** Largest record timestamp in the segment, or the .log mtime when it has none (retention.ms). */
+  async largestTimestamp(): Promise<number> {
+    const max = await this.maxTimestampAndOffsetSoFar();
+    return max.timestamp >= 0 ? max.timestamp : this.lastModified();
+  }
+
+  /** First batch whose last offset >= `offset`: its position and size, or null. */
+  async translateOffset(offset: number, startingFilePosition = 0): Promise<LogOffsetPosition | null> {
+    return this.withIndexes(() =>
+      this.pool.use(this.logPath, (fd) => {
+        const from = Math.max(this.offsetIndex.lookup(offset).position, startingFilePosition);
+        return searchForOffset(new FileWindow(fd, this._size, HEADER_SCAN_HINT), this.logPath, offset, from);
+      }),
+    );
+  }
+
+  /**
+   * Whole batches starting with the one holding the first offset >= startOffset: at most maxSize
+   * bytes (the first batch whole even if larger when minOneMessage), never beyond maxPosition,
+   * and no batch whose last offset >= maxOffset (exclusive bound, e.g. the high watermark).
+   * null when startOffset is beyond this segment's data.
+   */
+  async read(
+    startOffset: number,
+    maxSize: number,
+    maxPosition: number = this._size,
+    minOneMessage = false,
+    maxOffset?: number,
+  ): Promise<FetchDataInfo | null> {
+    if (maxSize < 0) throw new RangeError(`Invalid max size ${maxSize} for log read from segment ${this.logPath}`);
+    return this.withIndexes(async () => {
+      const limit = Math.min(maxPosition, this._size);
+      // A reader continuing where a previous read ended (consumers, followers) starts at the exact
+      // position and reads once. Otherwise: the index entry maps the LAST offset of an append to
+      // its start, so the batch holding startOffset usually begins one append after the entry;
+      // scan with a small window, then read the data in one exact read (readBatches).
+      const cursor = this.readCursors.find((c) => c.offset === startOffset);
+      const from = cursor?.position ?? this.offsetIndex.lookup(startOffset).position;
+      if (from >= limit) return null;
+      const hint = cursor ? maxSize : Math.min(maxSize, READ_SCAN_WINDOW) + Math.max(MIN_SCAN_SLACK, 2 * this.indexIntervalBytes);
+      const result = await this.pool.use(this.logPath, (fd) =>
+        readBatches(new FileWindow(fd, limit, hint), this.logPath, startOffset, from, maxSize, minOneMessage, maxOffset),
+      );
+      if (result?.nextOffset !== undefined) this.rememberReadEnd(result.nextOffset, result.endPosition!);
+      return result === null ? null : { ...result, segmentBaseOffset: this.baseOffset };
+    });
+  }
+
+  /** Keeps where the last few reads ended (a batch boundary) so the next read there needs no scan. */
+  private rememberReadEnd(offset: number, position: number): void {
+    const cursors = this.readCursors.filter((c) => c.offset !== offset);
+    cursors.push({ offset, position });
+    if (cursors.length > MAX_READ_CURSORS) cursors.shift();
+    this.readCursors = cursors;
+  }
+
+  /** Kafka's findOffsetByTimestamp: time index, then offset index, then a batch walk. */
+  async findOffsetByTimestamp(timestamp: number, startingOffset: number = this.baseOffset): Promise<TimestampAndOffset | null> {
+    return this.withIndexes(() => {
+      const timestampOffset = this.timeIndex.lookup(timestamp);
+      const position = this.offsetIndex.lookup(Math.max(timestampOffset.offset, startingOffset)).position;
+      return this.pool.use(this.logPath, (fd) =>
+        searchForTimestamp(new FileWindow(fd, this._size, HEADER_SCAN_HINT), this.logPath, timestamp, position, startingOffset),
+      );
+    });
+  }
+
+  /** Offset after the last batch (the log end offset when this is the active segment). */
+  async readNextOffset(): Promise<number> {
+    return this.withIndexes(() =>
+      this.pool.use(this.logPath, async (fd) => {
+        let next = this.baseOffset;
+        const from = this.offsetIndex.lookup(this.offsetIndex.lastOffset).position;
+        await walkHeaders(new FileWindow(fd, this._size, HEADER_SCAN_HINT), this.logPath, from, 27, ({ buf, at }) => {
+          next = lastOffsetAt(buf, at) + 1;
+        });
+        return next;
+      }),
+    );
+  }
+
+  /** Removes every batch from the one holding `offset` on; returns the bytes removed. */
+  async truncateTo(offset: number): Promise<number> {
+    return this.withIndexes(async () => {
+      const mapping = await this.translateOffset(offset);
+      this.offsetIndex.truncateTo(offset);
+      this.timeIndex.truncateTo(offset);
+      // The segment takes appends again: give the indexes their preallocated room back.
+      this.offsetIndex.resize(this.offsetIndex.maxIndexSize);
+      this.timeIndex.resize(this.timeIndex.maxIndexSize);
+      let truncated = 0;
+      this.readCursors = [];
+      if (mapping !== null && mapping.position < this._size) {
+        truncated = this._size - mapping.position;
+        this.pool.useSync(this.logPath, (fd) => fs.ftruncateSync(fd, mapping.position));
+        this._size = mapping.position;
+        this.dirty = true;
+      }
+      if (this._size === 0) {
+        this.created = this.time.milliseconds();
+        this.rollingBasedTimestamp = undefined;
+      }
+      this.bytesSinceLastIndexEntry = 0;
+      await this.loadLargestTimestamp();
+      return truncated;
+    });
+  }
+
+  /** Max timestamp from the time index's last entry and the batches after it (after truncation). */
+  private async loadLargestTimestamp(): Promise<void> {
+    let max = this.timeIndex.lastEntry();
+    const from = this.offsetIndex.lookup(max.offset).position;
+    await this.pool.use(this.logPath, (fd) =>
+      walkHeaders(new FileWindow(fd, this._size, HEADER_SCAN_HINT), this.logPath, from, V2_HEADER_SIZE_UP_TO_MAX_TIMESTAMP, ({ buf, at }) => {
+        const ts = maxTimestampAt(buf, at);
+        if (ts > max.timestamp) max = { timestamp: ts, offset: lastOffsetAt(buf, at) };
+      }),
+    );
+    this.maxTimestampAndOffset = max;
+  }
+
+  /**
+   * Kafka's recover: re-reads every batch, validating header and CRC, rebuilds both indexes, and
+   * truncates the .log at the first invalid byte (torn tail, bad CRC, impossible length, offsets
+   * going backwards). Everything before the damage is kept.
+   */
+  async recover(onBatch?: RecoveryListener): Promise<RecoveryResult> {
+    this.offsetIndex.reset();
+    this.timeIndex.reset();
+    this.readCursors = [];
+    const scan = await this.pool.use(this.logPath, (fd) =>
+      rebuildFromLog({
+        fd,
+        file: this.logPath,
+        baseOffset: this.baseOffset,
+        indexIntervalBytes: this.indexIntervalBytes,
+        offsetIndex: this.offsetIndex,
+        timeIndex: this.timeIndex,
+        onBatch,
+      }),
+    );
+    const { validBytes, fileSize, corruption, maxTimestamp } = scan;
+    if (corruption) {
+      this.logger?.warn(
+        { ...corruption, truncatedBytes: fileSize - validBytes },
+        `Found invalid messages in log segment ${corruption.file} at byte offset ${corruption.position}: ${corruption.reason}; truncating`,
+      );
+      this.dirty = true;
+    }
+    this._size = validBytes;
+    this.offsetIndex.trimToValidSize();
+    this.timeIndex.maybeAppend(maxTimestamp.timestamp, maxTimestamp.offset, true);
+    this.timeIndex.trimToValidSize();
+    this.maxTimestampAndOffset = maxTimestamp;
+    this.rollingBasedTimestamp = scan.firstBatchTimestamp;
+    this.bytesSinceLastIndexEntry = validBytes - scan.lastIndexEntry;
+    return { truncatedBytes: fileSize - validBytes, corruption };
+  }
+
+  /** On roll: the final time index entry (max timestamp), indexes trimmed, a preallocated .log trimmed. */
+  async onBecomeInactiveSegment(): Promise<void> {
+    await this.withIndexes(async () => {
+      const max = await this.maxTimestampAndOffsetSoFar();
+      this.timeIndex.maybeAppend(max.timestamp, max.offset, true);
+      this.offsetIndex.trimToValidSize();
+      this.timeIndex.trimToValidSize();
+      this.trimLog();
+    });
+  }
+
+  private trimLog(): void {
+    if (!this.preallocated) return;
+    this.pool.useSync(this.logPath, (fd) => {
+      if (fs.fstatSync(fd).size > this._size) fs.ftruncateSync(fd, this._size);
+    });
+  }
+
+  /** fsync of the .log and of the indexes in memory. */
+  async flush(): Promise<void> {
+    await this.pool.use(this.logPath, (fd) => fsyncFd(fd));
+    for (const index of [this.offsetIndex, this.timeIndex]) {
+      if (index.isLoaded) await index.flush();
+    }
+    this.dirty = false;
+  }
+
+  async lastModified(): Promise<number> {
+    return Math.floor((await fs.promises.stat(this.logPath)).mtimeMs);
+  }
+
+  async setLastModified(ms: number): Promise<void> {
+    await fs.promises.utimes(this.logPath, ms / 1000, ms / 1000);
+  }
+
+  /** Raw bytes [position, position + length) of the .log (tools, the cleaner). */
+  async readBytes(position: number, length: number): Promise<Buffer> {
+    return this.pool.use(this.logPath, (fd) => readBytes(fd, position, Math.max(0, Math.min(length, this._size - position))));
+  }
+
+  /** Kafka's close: final time index entry, trimmed indexes and .log, fsync if written, fds released. */
+  async close(): Promise<void> {
+    if (this.maxTimestampAndOffset && this.timeIndex.isLoaded) {
+      try {
+        this.timeIndex.maybeAppend(this.maxTimestampAndOffset.timestamp, this.maxTimestampAndOffset.offset, true);
+      } catch (err) {
+        // As Kafka (CoreUtils.swallow): a missing final entry only makes the index sparser.
+        this.logger?.warn({ err, file: this.timeIndex.file }, 'Could not append the final time index entry on close');
+      }
+    }
+    await this.offsetIndex.close();
+    await this.timeIndex.close();
+    this.trimLog();
+    if (this.dirty) await this.flush();
+    await this.pool.evict(this.logPath);
+  }
+
+  /** Releases descriptors without trimming (the files are about to go). */
+  async closeHandlers(): Promise<void> {
+    await Promise.all([this.pool.evict(this.logPath), this.pool.evict(this.offsetIndex.file), this.pool.evict(this.timeIndex.file)]);
+  }
+
+  /** Deletes the .log and its indexes (and a .txnindex if one exists). */
+  async deleteIfExists(): Promise<void> {
+    await this.pool.evict(this.logPath);
+    for (const file of [this.logPath, this.txnIndexPath]) {
+      try {
+        await fs.promises.unlink(file);
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    }
+    await this.offsetIndex.deleteIfExists();
+    await this.timeIndex.deleteIfExists();
+  }
+
+  hasSuffix(suffix: string): boolean {
+    return this.logPath.endsWith(suffix);
+  }
+
+  /** Kafka's changeFileSuffixes, e.g. ('', '.deleted') or ('.swap', ''), for every file of the segment. */
+  async changeFileSuffixes(oldSuffix: string, newSuffix: string): Promise<void> {
+    const replace = (file: string): string => {
+      if (!file.endsWith(oldSuffix)) throw new Error(`Expected ${file} to end with ${oldSuffix}`);
+      return file.substring(0, file.length - oldSuffix.length) + newSuffix;
+    };
+    const newLog = replace(this.logPath);
+    await this.pool.evict(this.logPath);
+    await fs.promises.rename(this.logPath, newLog);
+    this.logPath = newLog;
+    await this.offsetIndex.renameTo(replace(this.offsetIndex.file));
+    await this.timeIndex.renameTo(replace(this.timeIndex.file));
+    const newTxn = replace(this.txnIndexPath);
+    try {
+      await fs.promises.rename(this.txnIndexPath, newTxn);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+    this.txnIndexPath = newTxn;
+  }
+
+  /** Points the segment at its files' new directory (after Log.renameDir moved them). */
+  updateParentDir(dir: string): void {
+    const move = (file: string): string => `${dir}/${file.substring(file.lastIndexOf('/') + 1)}`;
+    this.logPath = move(this.logPath);
+    this.txnIndexPath = move(this.txnIndexPath);
+    this.offsetIndex.file = move(this.offsetIndex.file);
+    this.timeIndex.file = move(this.timeIndex.file);
+  }
+
+  toString(): string {
+    return `LogSegment(baseOffset=${this.baseOffset}, size=${this._size}, file=${this.logPath})`;
+  }
+}

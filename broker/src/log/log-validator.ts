@@ -1,0 +1,427 @@
+/**
+ * Produce-path validation and offset assignment (Kafka's Log.analyzeAndValidateRecords and
+ * LogValidator), working on batch headers in place: CRC-32C, sizes, counts and flags are read
+ * from the bytes, offsets, the leader epoch and LogAppendTime are written into the caller's
+ * Buffer, and records are not decoded, except where a topic setting needs every record
+ * (compacted topics need keys; message.timestamp.difference.max.ms bounds every timestamp) or
+ * the bytes must change (legacy v0/v1 input is up-converted; compression.type re-compresses).
+ */
+import { KafkaProtocolError } from '../protocol/error-codes';
+import {
+  CompressionType,
+  DefaultRecordBatch,
+  type DecodedRecordBatch,
+  LOG_OVERHEAD,
+  MAGIC_VALUE_V2,
+  RECORD_BATCH_OVERHEAD,
+  TimestampType,
+  crc32c,
+  decodeLegacyMessageSet,
+  decodeRecordBatch,
+  encodeRecordBatch,
+  upConvertToRecordBatch,
+} from '../protocol/records';
+import { HEADER_SIZE_UP_TO_MAGIC, checkEntryContent, checkEntryHeader, lastOffsetAt, magicAt } from './batch-scan';
+import { writeInt64 } from './abstract-index';
+import { readInt64 } from './file-io';
+import type { LogConfig } from './log-config';
+
+/** What an append did (Kafka's LogAppendInfo, the fields the broker uses). */
+export interface LogAppendInfo {
+  /** First offset appended, -1 when nothing was. */
+  firstOffset: number;
+  lastOffset: number;
+  /** Max record timestamp (broker time for LogAppendTime), -1 if none. */
+  maxTimestamp: number;
+  /** Last offset of the batch holding maxTimestamp (Kafka's shallow offset). */
+  offsetOfMaxTimestamp: number;
+  /** Broker time stamped for LogAppendTime topics, else -1. */
+  logAppendTime: number;
+  logStartOffset: number;
+  /** Bytes of whole batches taken from the input (a trailing partial batch is dropped, as Kafka does). */
+  validBytes: number;
+  /** lastOffset - firstOffset + 1. */
+  numMessages: number;
+  /** Batches appended. */
+  shallowCount: number;
+  /** Codec of the input, and codec written (differs when compression.type recompresses). */
+  sourceCodec: number;
+  targetCodec: number;
+}
+
+/** Kafka's UnexpectedAppendOffsetException: a follower append starting below the log end offset. */
+export class UnexpectedAppendOffsetError extends Error {
+  override readonly name = 'UnexpectedAppendOffsetError';
+  constructor(
+    message: string,
+    readonly firstOffset: number,
+    readonly lastOffset: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Kafka's OffsetsOutOfOrderException (follower data whose offsets do not increase). */
+export class OffsetsOutOfOrderError extends Error {
+  override readonly name = 'OffsetsOutOfOrderError';
+}
+
+const LONG_MAX = 2 ** 63;
+const TARGET_CODECS: Readonly<Record<string, CompressionType>> = {
+  uncompressed: CompressionType.None,
+  gzip: CompressionType.Gzip,
+  snappy: CompressionType.Snappy,
+  lz4: CompressionType.Lz4,
+  zstd: CompressionType.Zstd,
+};
+
+export interface LeaderAppendContext {
+  config: LogConfig;
+  topicPartition: string;
+  /** The log end offset: the first offset to assign. */
+  nextOffset: number;
+  leaderEpoch: number;
+  now: number;
+  /** Reported back in the LogAppendInfo. */
+  logStartOffset: number;
+}
+
+export interface ValidatedRecords {
+  records: Buffer;
+  info: LogAppendInfo;
+}
+
+const invalid = (message: string): KafkaProtocolError => new KafkaProtocolError('INVALID_RECORD', message);
+
+/** Kafka's targetCodec: compression.type=producer keeps the producer's codec. */
+function targetCodecFor(config: LogConfig, sourceCodec: number): number {
+  return config.compressionType === 'producer' ? sourceCodec : (TARGET_CODECS[config.compressionType] ?? sourceCodec);
+}
+
+// Batch header layout (RecordBatch v2), read directly: this runs for every produced batch.
+const LENGTH = 8;
+const PARTITION_LEADER_EPOCH = 12;
+const MAGIC = 16;
+const CRC = 17;
+const ATTRIBUTES = 21;
+const LAST_OFFSET_DELTA = 23;
+const MAX_TIMESTAMP = 35;
+const PRODUCER_ID = 43;
+const BASE_SEQUENCE = 53;
+const RECORDS_COUNT = 57;
+const CODEC_MASK = 0x07;
+const TIMESTAMP_TYPE_MASK = 0x08;
+const CONTROL_MASK = 0x20;
+const MIN_RECORD_SIZE = 7;
+const NONE = CompressionType.None;
+const ZSTD = CompressionType.Zstd;
+
+/**
+ * Validates leader (client) input and assigns offsets. Returns the bytes to append: the input
+ * itself, edited in place, unless it had to be converted or recompressed.
+ */
+export async function validateAndAssignOffsets(input: Buffer, ctx: LeaderAppendContext): Promise<ValidatedRecords> {
+  const { config } = ctx;
+  let records = input;
+  if (input.length >= HEADER_SIZE_UP_TO_MAGIC && input[MAGIC]! < MAGIC_VALUE_V2) records = await upConvert(input, ctx);
+  const positions = scanClientBatches(records, ctx);
+  if (positions.length === 0) return { records: records.subarray(0, 0), info: { ...emptyInfo(), logStartOffset: ctx.logStartOffset } };
+  let sourceCodec: number = NONE;
+  let inPlace = true;
+  for (const pos of positions) {
+    const codec = records[pos + ATTRIBUTES + 1]! & CODEC_MASK;
+    if (codec !== NONE) sourceCodec = codec;
+  }
+  const targetCodec = targetCodecFor(config, sourceCodec);
+  for (const pos of positions) if ((records[pos + ATTRIBUTES + 1]! & CODEC_MASK) !== targetCodec) inPlace = false;
+  const lastPos = positions[positions.length - 1]!;
+  const validBytes = lastPos + records.readInt32BE(lastPos + LENGTH) + LOG_OVERHEAD;
+  if (config.compact || config.messageTimestampDifferenceMaxMs < LONG_MAX || !inPlace) {
+    for (const pos of positions) await checkRecords(new DefaultRecordBatch(records, pos), ctx, !inPlace);
+  }
+  if (!inPlace) {
+    records = await rebuild(positions.map((pos) => new DefaultRecordBatch(records, pos)), ctx, targetCodec);
+    // The rebuilt batch is ours (it may carry LogAppendTime already): no client checks on it.
+    return { records, info: assignInPlace(records, [0], ctx, records.length, sourceCodec, targetCodec) };
+  }
+  return { records: records.subarray(0, validBytes), info: assignInPlace(records, positions, ctx, validBytes, sourceCodec, targetCodec) };
+}
+
+function emptyInfo(): Omit<LogAppendInfo, 'logStartOffset'> {
+  return { firstOffset: -1, lastOffset: -1, maxTimestamp: -1, offsetOfMaxTimestamp: -1, logAppendTime: -1, validBytes: 0, numMessages: 0, shallowCount: 0, sourceCodec: 0, targetCodec: 0 };
+}
+
+/**
+ * Structure and header checks of client batches (Kafka's analyzeAndValidateRecords and
+ * LogValidator.validateBatch), in Kafka's order, straight from the bytes. Returns the batch
+ * positions; a trailing partial batch is left out.
+ */
+function scanClientBatches(buf: Buffer, ctx: LeaderAppendContext): number[] {
+  const out: number[] = [];
+  const tp = ctx.topicPartition;
+  const maxMessageSize = ctx.config.maxMessageSize;
+  let pos = 0;
+  while (buf.length - pos >= LOG_OVERHEAD) {
+    const remaining = buf.length - pos;
+    const size = buf.readInt32BE(pos + LENGTH) + LOG_OVERHEAD;
+    if (size < RECORD_BATCH_OVERHEAD) {
+      throw new KafkaProtocolError('CORRUPT_MESSAGE', `Record batch size ${size} is less than the minimum batch overhead (${RECORD_BATCH_OVERHEAD}) in topic partition ${tp}.`);
+    }
+    if (remaining < size) break;
+    if (buf[pos + MAGIC] !== MAGIC_VALUE_V2) {
+      throw invalid(`Batch magic ${buf[pos + MAGIC]} is not the same as the first batch'es magic byte 2 in topic partition ${tp}.`);
+    }
+    if (size > maxMessageSize) {
+      throw new KafkaProtocolError(
+        'MESSAGE_TOO_LARGE',
+        `Message batch size is ${size} bytes in append to partition ${tp} which exceeds the maximum configured message size of ${maxMessageSize}.`,
+      );
+    }
+    const stored = buf.readUInt32BE(pos + CRC);
+    const computed = crc32c(buf, pos + ATTRIBUTES, pos + size);
+    if (stored !== computed) {
+      throw new KafkaProtocolError('CORRUPT_MESSAGE', `Record is corrupt (stored crc = ${stored}, computed crc = ${computed}) in topic partition ${tp}.`);
+    }
+    const attributes = buf.readInt16BE(pos + ATTRIBUTES);
+    const codec = attributes & CODEC_MASK;
+    const delta = buf.readInt32BE(pos + LAST_OFFSET_DELTA);
+    const count = buf.readInt32BE(pos + RECORDS_COUNT);
+    if (delta < 0) throw invalid(`Batch has an invalid offset range: last offset delta ${delta} in topic partition ${tp}.`);
+    if (count <= 0) throw invalid(`Invalid reported count for record batch: ${count} in append to topic partition ${tp}.`);
+    if (count !== delta + 1) throw invalid(`Inconsistent batch offset range [0, ${delta}] and count of records ${count} in topic partition ${tp}.`);
+    if (codec === NONE && count * MIN_RECORD_SIZE > size - RECORD_BATCH_OVERHEAD) {
+      throw invalid(`Record count ${count} cannot fit in ${size - RECORD_BATCH_OVERHEAD} bytes of records in topic partition ${tp}.`);
+    }
+    if (codec > ZSTD) throw invalid(`Unknown compression codec ${codec} in topic partition ${tp}.`);
+    if (attributes & CONTROL_MASK) throw invalid(`Clients are not allowed to write control records in topic partition ${tp}.`);
+    // producerId > -1 exactly when the high word of the int64 is not negative.
+    const baseSequence = buf.readInt32BE(pos + BASE_SEQUENCE);
+    if (buf.readInt32BE(pos + PRODUCER_ID) >= 0 && baseSequence < 0) {
+      throw invalid(`Invalid sequence number ${baseSequence} in record batch with producerId ${readInt64(buf, pos + PRODUCER_ID)} in topic partition ${tp}.`);
+    }
+    if (attributes & TIMESTAMP_TYPE_MASK) {
+      throw new KafkaProtocolError('INVALID_TIMESTAMP', 'Invalid timestamp type in message. Producer should not set timestamp type to LogAppendTime.');
+    }
+    out.push(pos);
+    pos += size;
+  }
+  return out;
+}
+
+/** Offsets, leader epoch and LogAppendTime written into each batch; returns what the append will record. */
+function assignInPlace(
+  buf: Buffer,
+  positions: number[],
+  ctx: LeaderAppendContext,
+  validBytes: number,
+  sourceCodec: number,
+  targetCodec: number,
+): LogAppendInfo {
+  const logAppend = ctx.config.messageTimestampType === 'LogAppendTime';
+  let offset = ctx.nextOffset;
+  let maxTimestamp = -1;
+  let offsetOfMaxTimestamp = -1;
+  for (const pos of positions) {
+    writeInt64(buf, pos, offset);
+    offset += buf.readInt32BE(pos + LAST_OFFSET_DELTA) + 1;
+    buf.writeInt32BE(ctx.leaderEpoch, pos + PARTITION_LEADER_EPOCH);
+    if (logAppend) {
+      // Attribute bit, max timestamp and the CRC they change (DefaultRecordBatch.setMaxTimestamp).
+      new DefaultRecordBatch(buf, pos).setMaxTimestamp(TimestampType.LogAppendTime, ctx.now);
+    } else {
+      const ts = readInt64(buf, pos + MAX_TIMESTAMP);
+      if (ts > maxTimestamp) {
+        maxTimestamp = ts;
+        offsetOfMaxTimestamp = offset - 1;
+      }
+    }
+  }
+  if (logAppend) {
+    maxTimestamp = ctx.now;
+    offsetOfMaxTimestamp = offset - 1;
+  }
+  return {
+    firstOffset: ctx.nextOffset,
+    lastOffset: offset - 1,
+    maxTimestamp,
+    offsetOfMaxTimestamp,
+    logAppendTime: logAppend ? ctx.now : -1,
+    validBytes,
+    numMessages: offset - ctx.nextOffset,
+    shallowCount: positions.length,
+    sourceCodec,
+    targetCodec,
+    logStartOffset: ctx.logStartOffset,
+  };
+}
+
+/** Kafka's validateKey / validateTimestamp for every record of one batch. */
+async function checkRecords(batch: DefaultRecordBatch, ctx: LeaderAppendContext, decodeAnyway: boolean): Promise<void> {
+  const compact = ctx.config.compact;
+  const maxDiff = ctx.config.messageTimestampDifferenceMaxMs;
+  const checkTimestamp = (ts: number, i: number): void => {
+    if (ctx.config.messageTimestampType === 'CreateTime' && ts !== -1 && Math.abs(ts - ctx.now) > maxDiff) {
+      throw new KafkaProtocolError(
+        'INVALID_TIMESTAMP',
+        `Timestamp ${ts} of message with offset ${i} is out of range. The timestamp should be within [${ctx.now - maxDiff}, ${ctx.now + maxDiff}]`,
+      );
+    }
+  };
+  const noKey = (): KafkaProtocolError => invalid(`Compacted topic cannot accept message without key in topic partition ${ctx.topicPartition}.`);
+  if (batch.compression === CompressionType.None && !decodeAnyway) {
+    walkUncompressedRecords(batch, (keyLength, timestamp, i) => {
+      if (compact && keyLength < 0) throw noKey();
+      checkTimestamp(timestamp, i);
+    });
+    return;
+  }
+  let decoded: DecodedRecordBatch;
+  try {
+    decoded = await decodeRecordBatch(batch, { verify: false, origin: 'client' });
+  } catch (err) {
+    throw new KafkaProtocolError('CORRUPT_MESSAGE', `Cannot decode record batch in topic partition ${ctx.topicPartition}: ${(err as Error).message}`, { cause: err });
+  }
+  decoded.records.forEach((r, i) => {
+    if (compact && r.key === null) throw noKey();
+    checkTimestamp(Number(r.timestamp), i);
+  });
+}
+
+/** Reads each record's key length and timestamp from an uncompressed batch without allocating. */
+function walkUncompressedRecords(batch: DefaultRecordBatch, visit: (keyLength: number, timestamp: number, index: number) => void): void {
+  const buf = batch.buffer;
+  const end = batch.offset + batch.sizeInBytes;
+  const firstTimestamp = readInt64(buf, batch.offset + 27);
+  let pos = batch.offset + RECORD_BATCH_OVERHEAD;
+  const count = batch.recordsCount;
+  for (let i = 0; i < count; i++) {
+    const length = readZigzag(buf, pos, end);
+    pos = cursor;
+    const recordEnd = pos + length;
+    if (length < 0 || recordEnd > end) throw invalid(`Record ${i} of length ${length} runs past the end of its batch.`);
+    const timestampDelta = readZigzag(buf, pos + 1, recordEnd);
+    readZigzag(buf, cursor, recordEnd); // offsetDelta
+    const keyLength = readZigzag(buf, cursor, recordEnd);
+    visit(keyLength, firstTimestamp + timestampDelta, i);
+    pos = recordEnd;
+  }
+}
+
+/** Position after the last varint read (avoids allocating a pair per field). */
+let cursor = 0;
+
+/** Zigzag varint/varlong as a JS number (exact for |value| < 2^53). */
+function readZigzag(buf: Buffer, pos: number, end: number): number {
+  let raw = 0;
+  let scale = 1;
+  for (let i = 0; i < 10; i++) {
+    if (pos >= end) throw invalid('Record varint runs past the end of its batch.');
+    const b = buf[pos++]!;
+    raw += (b & 0x7f) * scale;
+    if ((b & 0x80) === 0) {
+      cursor = pos;
+      return raw % 2 === 0 ? raw / 2 : -(raw + 1) / 2;
+    }
+    scale *= 128;
+  }
+  throw invalid('Record varint is longer than 10 bytes.');
+}
+
+/** Legacy v0/v1 produce input becomes one v2 batch (Kafka converts to the log's format on append). */
+async function upConvert(input: Buffer, ctx: LeaderAppendContext): Promise<Buffer> {
+  const tp = ctx.topicPartition;
+  let set;
+  try {
+    set = await decodeLegacyMessageSet(input);
+  } catch (err) {
+    throw new KafkaProtocolError('CORRUPT_MESSAGE', `Invalid legacy message set in topic partition ${tp}: ${(err as Error).message}`, { cause: err });
+  }
+  for (const entry of set.entries) {
+    if (entry.timestampType === TimestampType.LogAppendTime) {
+      throw new KafkaProtocolError('INVALID_TIMESTAMP', 'Invalid timestamp type in message. Producer should not set timestamp type to LogAppendTime.');
+    }
+    if (entry.sizeInBytes > ctx.config.maxMessageSize) {
+      throw new KafkaProtocolError('MESSAGE_TOO_LARGE', `Message size is ${entry.sizeInBytes} bytes in append to partition ${tp} which exceeds the maximum configured message size of ${ctx.config.maxMessageSize}.`);
+    }
+  }
+  if (set.entries.length === 0) return input.subarray(0, 0);
+  const sourceCodec = set.entries.find((e) => e.compression !== CompressionType.None)?.compression ?? CompressionType.None;
+  // Converted as CreateTime: offset assignment stamps LogAppendTime afterwards, as for v2 input.
+  return upConvertToRecordBatch(set, { compression: targetCodecFor(ctx.config, sourceCodec) as CompressionType });
+}
+
+/** Kafka's buildRecordsAndAssignOffsets: all records in one new batch with the target codec. */
+async function rebuild(batches: DefaultRecordBatch[], ctx: LeaderAppendContext, targetCodec: number): Promise<Buffer> {
+  const first = batches[0]!;
+  const decoded = await Promise.all(batches.map((b) => decodeRecordBatch(b, { verify: false, origin: 'client' })));
+  const logAppend = ctx.config.messageTimestampType === 'LogAppendTime';
+  const rebuilt = await encodeRecordBatch({
+    records: decoded.flatMap((d) => d.records.map((r) => ({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp }))),
+    baseOffset: 0,
+    partitionLeaderEpoch: ctx.leaderEpoch,
+    producerId: first.producerId,
+    producerEpoch: first.producerEpoch,
+    baseSequence: first.baseSequence,
+    isTransactional: first.isTransactional,
+    compression: targetCodec as CompressionType,
+    timestampType: logAppend ? TimestampType.LogAppendTime : TimestampType.CreateTime,
+    maxTimestamp: logAppend ? ctx.now : undefined,
+  });
+  if (rebuilt.length > ctx.config.maxMessageSize) {
+    throw new KafkaProtocolError('MESSAGE_TOO_LARGE', `Message batch size is ${rebuilt.length} bytes in append to partition ${ctx.topicPartition} which exceeds the maximum configured message size of ${ctx.config.maxMessageSize}.`);
+  }
+  return rebuilt;
+}
+
+/**
+ * Follower input (Kafka's analyzeAndValidateRecords for replication): batches keep the leader's
+ * offsets and epochs; each is checked for structure and CRC, offsets must increase. Sizes are
+ * not checked against max.message.bytes (the leader accepted them).
+ */
+export function analyzeFollowerRecords(buf: Buffer, topicPartition: string): Omit<LogAppendInfo, 'logStartOffset'> {
+  let pos = 0;
+  let firstOffset = -1;
+  let lastOffset = -1;
+  let maxTimestamp = -1;
+  let offsetOfMaxTimestamp = -1;
+  let shallowCount = 0;
+  let sourceCodec = 0;
+  while (pos < buf.length) {
+    const remaining = buf.length - pos;
+    const header = remaining < HEADER_SIZE_UP_TO_MAGIC ? null : checkEntryHeader(buf, pos, remaining);
+    if (remaining < HEADER_SIZE_UP_TO_MAGIC || header?.partial) break;
+    if (header) throw new KafkaProtocolError('CORRUPT_MESSAGE', `${header.reason} at byte ${pos} of the append to ${topicPartition}`);
+    const size = buf.readInt32BE(pos + 8) + LOG_OVERHEAD;
+    const problem = checkEntryContent(buf, pos, size);
+    if (problem) throw new KafkaProtocolError('CORRUPT_MESSAGE', `Record is corrupt in the append to ${topicPartition} at byte ${pos}: ${problem}`);
+    const base = readInt64(buf, pos);
+    const last = lastOffsetAt(buf, pos);
+    if (shallowCount > 0 && (base <= lastOffset || last <= lastOffset)) {
+      throw new OffsetsOutOfOrderError(`Out of order offsets found in append to ${topicPartition}: batch [${base}, ${last}] after offset ${lastOffset}`);
+    }
+    if (firstOffset < 0) firstOffset = base;
+    const magic = magicAt(buf, pos);
+    const ts = magic >= 2 ? readInt64(buf, pos + 35) : magic === 1 ? readInt64(buf, pos + 18) : -1;
+    if (ts > maxTimestamp) {
+      maxTimestamp = ts;
+      offsetOfMaxTimestamp = last;
+    }
+    const codec = magic >= 2 ? buf.readInt16BE(pos + 21) & 7 : buf[pos + 17]! & 7;
+    if (codec !== 0) sourceCodec = codec;
+    lastOffset = last;
+    shallowCount++;
+    pos += size;
+  }
+  return {
+    firstOffset,
+    lastOffset,
+    maxTimestamp,
+    offsetOfMaxTimestamp,
+    logAppendTime: -1,
+    validBytes: pos,
+    numMessages: shallowCount === 0 ? 0 : lastOffset - firstOffset + 1,
+    shallowCount,
+    sourceCodec,
+    targetCodec: sourceCodec,
+  };
+}

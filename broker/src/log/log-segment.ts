@@ -13,7 +13,7 @@ import type { Time } from '../common/time';
 import { CorruptIndexError } from './abstract-index';
 import { FileWindow, V2_HEADER_SIZE_UP_TO_MAX_TIMESTAMP, lastOffsetAt, maxTimestampAt } from './batch-scan';
 import type { FileHandlePool } from './file-handle-pool';
-import { SYNC_IO_MAX_BYTES, fsyncFd, isNotFound, readBytes, writeAt, writeAtSync } from './file-io';
+import { SYNC_APPEND_MAX_BYTES, fsyncFd, isNotFound, readBytes, writeAt, writeAtSync } from './file-io';
 import type { LogConfig } from './log-config';
 import { logFile, offsetIndexFile, timeIndexFile, transactionIndexFile } from './log-names';
 import { OffsetIndex } from './offset-index';
@@ -264,7 +264,7 @@ export class LogSegment {
     }
     const position = this._size;
     if (!this.canConvertToRelativeOffset(largestOffset)) return Promise.reject(new LogSegmentOffsetOverflowError(this, largestOffset));
-    if (records.length > SYNC_IO_MAX_BYTES) return this.appendAsync(largestOffset, largestTimestamp, offsetOfMaxTimestamp, records, position);
+    if (records.length > SYNC_APPEND_MAX_BYTES) return this.appendAsync(largestOffset, largestTimestamp, offsetOfMaxTimestamp, records, position);
     try {
       const lease = this.pool.acquire(this.logPath);
       try {

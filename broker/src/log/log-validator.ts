@@ -120,12 +120,29 @@ const ZSTD = CompressionType.Zstd;
  * Validates leader (client) input and assigns offsets. Returns the bytes to append: the input
  * itself, edited in place, unless it had to be converted or recompressed.
  */
-export async function validateAndAssignOffsets(input: Buffer, ctx: LeaderAppendContext): Promise<ValidatedRecords> {
+/** What prepareLeaderAppend needs: everything but the log's current offsets. */
+export type PrepareContext = Omit<LeaderAppendContext, 'nextOffset' | 'logStartOffset'>;
+
+/** Batches that passed validation (and any conversion), waiting for offsets. */
+export interface PreparedLeaderAppend {
+  records: Buffer;
+  positions: number[];
+  validBytes: number;
+  sourceCodec: number;
+  targetCodec: number;
+}
+
+/**
+ * The part of leader-append validation that depends only on the input (structure, CRC-32C, record
+ * checks, up-conversion and recompression). It needs no lock, so a partition's next append can be
+ * validated while the previous one is still being written.
+ */
+export async function prepareLeaderAppend(input: Buffer, ctx: PrepareContext): Promise<PreparedLeaderAppend> {
   const { config } = ctx;
   let records = input;
   if (input.length >= HEADER_SIZE_UP_TO_MAGIC && input[MAGIC]! < MAGIC_VALUE_V2) records = await upConvert(input, ctx);
   const positions = scanClientBatches(records, ctx);
-  if (positions.length === 0) return { records: records.subarray(0, 0), info: { ...emptyInfo(), logStartOffset: ctx.logStartOffset } };
+  if (positions.length === 0) return { records: records.subarray(0, 0), positions, validBytes: 0, sourceCodec: NONE, targetCodec: NONE };
   let sourceCodec: number = NONE;
   let inPlace = true;
   for (const pos of positions) {
@@ -140,11 +157,21 @@ export async function validateAndAssignOffsets(input: Buffer, ctx: LeaderAppendC
     for (const pos of positions) await checkRecords(new DefaultRecordBatch(records, pos), ctx, !inPlace);
   }
   if (!inPlace) {
-    records = await rebuild(positions.map((pos) => new DefaultRecordBatch(records, pos)), ctx, targetCodec);
     // The rebuilt batch is ours (it may carry LogAppendTime already): no client checks on it.
-    return { records, info: assignInPlace(records, [0], ctx, records.length, sourceCodec, targetCodec) };
+    const rebuilt = await rebuild(positions.map((pos) => new DefaultRecordBatch(records, pos)), ctx, targetCodec);
+    return { records: rebuilt, positions: [0], validBytes: rebuilt.length, sourceCodec, targetCodec };
   }
-  return { records: records.subarray(0, validBytes), info: assignInPlace(records, positions, ctx, validBytes, sourceCodec, targetCodec) };
+  return { records: records.subarray(0, validBytes), positions, validBytes, sourceCodec, targetCodec };
+}
+
+/** Assigns offsets (and the leader epoch, LogAppendTime) in place; runs under the log's lock. */
+export function assignOffsets(p: PreparedLeaderAppend, ctx: LeaderAppendContext): ValidatedRecords {
+  if (p.positions.length === 0) return { records: p.records, info: { ...emptyInfo(), logStartOffset: ctx.logStartOffset } };
+  return { records: p.records, info: assignInPlace(p.records, p.positions, ctx, p.validBytes, p.sourceCodec, p.targetCodec) };
+}
+
+export async function validateAndAssignOffsets(input: Buffer, ctx: LeaderAppendContext): Promise<ValidatedRecords> {
+  return assignOffsets(await prepareLeaderAppend(input, ctx), ctx);
 }
 
 function emptyInfo(): Omit<LogAppendInfo, 'logStartOffset'> {
@@ -156,7 +183,7 @@ function emptyInfo(): Omit<LogAppendInfo, 'logStartOffset'> {
  * LogValidator.validateBatch), in Kafka's order, straight from the bytes. Returns the batch
  * positions; a trailing partial batch is left out.
  */
-function scanClientBatches(buf: Buffer, ctx: LeaderAppendContext): number[] {
+function scanClientBatches(buf: Buffer, ctx: PrepareContext): number[] {
   const out: number[] = [];
   const tp = ctx.topicPartition;
   const maxMessageSize = ctx.config.maxMessageSize;
@@ -256,7 +283,7 @@ function assignInPlace(
 }
 
 /** Kafka's validateKey / validateTimestamp for every record of one batch. */
-async function checkRecords(batch: DefaultRecordBatch, ctx: LeaderAppendContext, decodeAnyway: boolean): Promise<void> {
+async function checkRecords(batch: DefaultRecordBatch, ctx: PrepareContext, decodeAnyway: boolean): Promise<void> {
   const compact = ctx.config.compact;
   const maxDiff = ctx.config.messageTimestampDifferenceMaxMs;
   const checkTimestamp = (ts: number, i: number): void => {
@@ -328,7 +355,7 @@ function readZigzag(buf: Buffer, pos: number, end: number): number {
 }
 
 /** Legacy v0/v1 produce input becomes one v2 batch (Kafka converts to the log's format on append). */
-async function upConvert(input: Buffer, ctx: LeaderAppendContext): Promise<Buffer> {
+async function upConvert(input: Buffer, ctx: PrepareContext): Promise<Buffer> {
   const tp = ctx.topicPartition;
   let set;
   try {
@@ -351,7 +378,7 @@ async function upConvert(input: Buffer, ctx: LeaderAppendContext): Promise<Buffe
 }
 
 /** Kafka's buildRecordsAndAssignOffsets: all records in one new batch with the target codec. */
-async function rebuild(batches: DefaultRecordBatch[], ctx: LeaderAppendContext, targetCodec: number): Promise<Buffer> {
+async function rebuild(batches: DefaultRecordBatch[], ctx: PrepareContext, targetCodec: number): Promise<Buffer> {
   const first = batches[0]!;
   const decoded = await Promise.all(batches.map((b) => decodeRecordBatch(b, { verify: false, origin: 'client' })));
   const logAppend = ctx.config.messageTimestampType === 'LogAppendTime';

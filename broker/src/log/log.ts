@@ -15,14 +15,14 @@ import * as path from 'node:path';
 import { KafkaProtocolError } from '../protocol/error-codes';
 import { baseOffsetAt, magicAt, partitionLeaderEpochAt } from './batch-scan';
 import { FileHandlePool } from './file-handle-pool';
-import { LogCore } from './log-core';
+import { LogCore, noop } from './log-core';
 import { loadSegments } from './log-loader';
 import { CLEANED_FILE_SUFFIX, SWAP_FILE_SUFFIX, type TopicPartition, logDirName, parseTopicPartitionName } from './log-names';
 import { findOffsetByTimestamp, readSegments } from './log-read';
 import { deletableSegments, logStartOffsetBreached, retentionMsBreached, retentionSizeBreached, type RetentionPredicate } from './log-retention';
 import { LogSegment, type RecoveryListener } from './log-segment';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, type LogLoadOptions, type LogReadInfo, type LogReadOptions } from './log-types';
-import { type LogAppendInfo, UnexpectedAppendOffsetError, analyzeFollowerRecords, validateAndAssignOffsets } from './log-validator';
+import { type LogAppendInfo, UnexpectedAppendOffsetError, analyzeFollowerRecords, assignOffsets, prepareLeaderAppend } from './log-validator';
 import type { TimestampAndOffset } from './segment-scan';
 
 export * from './log-types';
@@ -89,9 +89,20 @@ export class Log extends LogCore {
    * epoch and LogAppendTime, and appends. v0/v1 input is up-converted to one v2 batch first.
    */
   appendAsLeader(records: Buffer, leaderEpoch: number): Promise<LogAppendInfo> {
+    // Validation (CRC, structure, conversion) needs no log state, so it starts now, outside the lock:
+    // the next produce to this partition is checked while the previous append is still being written.
+    // The lock is still taken in call order, so offsets follow the order of the calls.
+    const preparing = prepareLeaderAppend(records, {
+      config: this._config,
+      topicPartition: this._name,
+      leaderEpoch,
+      now: this.time.milliseconds(),
+    });
+    preparing.catch(noop); // observed below, inside the lock; this only keeps the rejection "handled" meanwhile
     return this.withLock(async () => {
       this.checkOpen();
-      const { records: valid, info } = await validateAndAssignOffsets(records, {
+      const prepared = await preparing;
+      const { records: valid, info } = assignOffsets(prepared, {
         config: this._config,
         topicPartition: this._name,
         nextOffset: this.leo.offset,

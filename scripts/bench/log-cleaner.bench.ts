@@ -20,6 +20,7 @@ import { Log } from '../../broker/src/log/log';
 import { LogConfig } from '../../broker/src/log/log-config';
 import { type SimpleRecord, encodeRecordBatchSync } from '../../broker/src/protocol/records';
 import type { BenchResult } from './bench-result';
+import { prng as random } from '../../broker/src/protocol/testing/prng';
 
 const MiB = 1024 * 1024;
 const RECORDS_PER_BATCH = 100;
@@ -32,18 +33,6 @@ export interface CleanerBenchOptions {
   totalBytes?: number;
   /** Where the temporary log goes (default: the OS temp dir). */
   dir?: string;
-}
-
-/** A small deterministic PRNG (mulberry32), so every run cleans the same log. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 async function buildLog(log: Log, totalBytes: number): Promise<{ records: number; keys: number }> {

@@ -4,18 +4,9 @@
  * codecs against an independent reading of the schema. Used by tests and the fuzzer's seed corpus.
  */
 import type { FieldInfo, StructFieldTable } from '../field-table';
+import { prng } from './prng';
 
-/** A small seeded PRNG (mulberry32), so failures reproduce from the seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 const CHARS = ['a', 'Z', '0', '-', '.', '_', 'é', '中', '😀', ' '];
 

@@ -1,17 +1,8 @@
 /** Deterministic test data: a seeded PRNG and sample records, shared by the record-format tests. */
 import type { RecordHeader, SimpleRecord } from '../record';
+import { prng } from '../../testing/prng';
 
-/** mulberry32: small, fast, and reproducible from a 32-bit seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 export function randInt(rand: () => number, lo: number, hi: number): number {
   return lo + Math.floor(rand() * (hi - lo + 1));

@@ -1,0 +1,5 @@
+/** network/: the broker's socket server (listeners, framing, muting, size and idle limits). */
+export { SocketServer } from './socket-server';
+export type { SocketServerConfig, ListenerConfig, SocketServerMetrics } from './socket-server';
+export { CloseConnection } from './request-handler';
+export type { NetworkRequest, RequestHandler } from './request-handler';

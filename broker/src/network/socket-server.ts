@@ -1,0 +1,319 @@
+/**
+ * Kafka's SocketServer for one broker (kafka.network.SocketServer + Processor + Selector): listeners
+ * accept connections, each connection's byte stream is cut into size-prefixed frames, the request
+ * header is decoded, and the request is handed to the RequestHandler.
+ *
+ * Per connection, requests are processed one at a time in arrival order and answered in that order:
+ * like Kafka muting the channel while a request is in flight, reading is paused (socket.pause()) from
+ * the moment a request is handed over until its response has been written; frames that arrived in
+ * the same chunk are queued and processed next. When a response write does not fit in the socket's
+ * buffer, the next request waits for 'drain' (a client that does not read cannot make us buffer).
+ *
+ * Failures are confined to their connection: an oversized or negative size prefix (rejected before
+ * any of the frame is buffered), a header that does not decode, a handler exception or a
+ * CloseConnection from the handler close that connection only; socket errors are logged, never thrown.
+ * Idle connections (no bytes read or written for connections.max.idle.ms, no request in flight) are
+ * closed by one periodic sweep.
+ */
+import * as net from 'node:net';
+import { createLogger, type Logger } from '../common/logger';
+import { SYSTEM_TIME, type Time } from '../common/time';
+import { FrameReader, FrameTooLargeError, InvalidFrameSizeError, decodeRequestFrame, type DecodedRequestFrame } from '../protocol';
+import { CloseConnection, type RequestHandler } from './request-handler';
+
+export interface ListenerConfig {
+  /** Listener name, e.g. PLAINTEXT. */
+  name: string;
+  host: string;
+  /** 0 binds an ephemeral port; startup() reports the actual one. */
+  port: number;
+}
+
+export interface SocketServerConfig {
+  listeners: ListenerConfig[];
+  /** socket.request.max.bytes (Kafka default 104857600). */
+  socketRequestMaxBytes: number;
+  /** connections.max.idle.ms (Kafka default 600000). */
+  connectionsMaxIdleMs: number;
+  handler: RequestHandler;
+  logger?: Logger;
+  time?: Time;
+}
+
+/** Plain counters; `connections` is the current count, the rest only grow. */
+export interface SocketServerMetrics {
+  connections: number;
+  connectionsAccepted: number;
+  connectionsClosed: number;
+  idleConnectionsClosed: number;
+  requests: number;
+  responses: number;
+  bytesIn: number;
+  bytesOut: number;
+  /** Connections closed for a bad size prefix, a header that did not decode or a handler failure. */
+  errorCloses: number;
+}
+
+interface Connection {
+  readonly id: string;
+  readonly socket: net.Socket;
+  readonly listenerName: string;
+  readonly clientAddress: string;
+  readonly reader: FrameReader;
+  /** Complete frames not yet handed to the handler, in arrival order. */
+  readonly queue: Buffer[];
+  /** A request is with the handler, or its response is waiting for 'drain'. */
+  busy: boolean;
+  closed: boolean;
+  lastActiveMs: number;
+}
+
+export class SocketServer {
+  private readonly handler: RequestHandler;
+  private readonly log: Logger;
+  private readonly time: Time;
+  private readonly servers = new Map<string, net.Server>();
+  private readonly ports = new Map<string, number>();
+  private readonly conns = new Map<string, Connection>();
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private nextConnectionIndex = 0;
+  private state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
+  private readonly counters: SocketServerMetrics = {
+    connections: 0,
+    connectionsAccepted: 0,
+    connectionsClosed: 0,
+    idleConnectionsClosed: 0,
+    requests: 0,
+    responses: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    errorCloses: 0,
+  };
+
+  constructor(private readonly config: SocketServerConfig) {
+    if (config.listeners.length === 0) throw new Error('SocketServer needs at least one listener');
+    const names = new Set(config.listeners.map((l) => l.name));
+    if (names.size !== config.listeners.length) throw new Error('listener names must be unique');
+    if (!(config.socketRequestMaxBytes > 0)) throw new Error(`socketRequestMaxBytes must be positive, got ${config.socketRequestMaxBytes}`);
+    if (!(config.connectionsMaxIdleMs > 0)) throw new Error(`connectionsMaxIdleMs must be positive, got ${config.connectionsMaxIdleMs}`);
+    this.handler = config.handler;
+    this.log = config.logger ?? createLogger('socket-server');
+    this.time = config.time ?? SYSTEM_TIME;
+  }
+
+  /** Binds every listener; resolves to listener name → bound port. */
+  async startup(): Promise<Record<string, number>> {
+    if (this.state !== 'new') throw new Error(`SocketServer cannot start from state ${this.state}`);
+    this.state = 'starting';
+    try {
+      for (const listener of this.config.listeners) {
+        const server = net.createServer({ noDelay: true, keepAlive: true }, (socket) => this.accept(listener.name, socket));
+        server.on('error', (err) => this.log.error({ err, listener: listener.name }, 'listener error'));
+        this.servers.set(listener.name, server);
+        await new Promise<void>((resolve, reject) => {
+          const onError = (err: Error): void => reject(err);
+          server.once('error', onError);
+          server.listen(listener.port, listener.host, () => {
+            server.off('error', onError);
+            resolve();
+          });
+        });
+        const address = server.address() as net.AddressInfo;
+        this.ports.set(listener.name, address.port);
+        this.log.info({ listener: listener.name, host: listener.host, port: address.port }, 'listening');
+      }
+    } catch (err) {
+      await this.shutdown();
+      throw err;
+    }
+    this.state = 'running';
+    const sweepMs = Math.min(Math.max(Math.floor(this.config.connectionsMaxIdleMs / 10), 10), 10_000);
+    this.sweepTimer = setInterval(() => this.closeIdleConnections(), sweepMs);
+    this.sweepTimer.unref();
+    return this.boundPorts();
+  }
+
+  /** Listener name → bound port (after startup). */
+  boundPorts(): Record<string, number> {
+    return Object.fromEntries(this.ports);
+  }
+
+  boundPort(listenerName: string): number {
+    const port = this.ports.get(listenerName);
+    if (port === undefined) throw new Error(`no bound listener named ${listenerName}`);
+    return port;
+  }
+
+  /** Stops accepting, destroys every connection and clears the idle sweep. Idempotent. */
+  async shutdown(): Promise<void> {
+    this.state = 'stopped';
+    if (this.sweepTimer !== undefined) clearInterval(this.sweepTimer);
+    this.sweepTimer = undefined;
+    const closing = [...this.servers.values()].map(
+      (server) =>
+        new Promise<void>((resolve) => {
+          if (!server.listening) {
+            resolve();
+            return;
+          }
+          server.close(() => resolve());
+        }),
+    );
+    this.servers.clear();
+    for (const conn of [...this.conns.values()]) this.close(conn, 'shutdown');
+    await Promise.all(closing);
+  }
+
+  /** A snapshot of the counters. */
+  metrics(): SocketServerMetrics {
+    return { ...this.counters };
+  }
+
+  get connectionCount(): number {
+    return this.conns.size;
+  }
+
+  private accept(listenerName: string, socket: net.Socket): void {
+    if (this.state !== 'running' && this.state !== 'starting') {
+      socket.destroy();
+      return;
+    }
+    const clientAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    const id = `${socket.localAddress ?? '?'}:${socket.localPort ?? '?'}-${clientAddress}-${this.nextConnectionIndex++}`;
+    const conn: Connection = {
+      id,
+      socket,
+      listenerName,
+      clientAddress,
+      reader: new FrameReader(this.config.socketRequestMaxBytes),
+      queue: [],
+      busy: false,
+      closed: false,
+      lastActiveMs: this.time.hiResMilliseconds(),
+    };
+    this.conns.set(id, conn);
+    this.counters.connections = this.conns.size;
+    this.counters.connectionsAccepted++;
+    socket.on('data', (chunk: Buffer) => this.onData(conn, chunk));
+    socket.on('error', (err) => this.log.debug({ err, connectionId: id, clientAddress }, 'socket error'));
+    socket.on('end', () => this.close(conn, 'client closed'));
+    socket.on('close', () => this.close(conn, 'socket closed'));
+    socket.on('drain', () => this.onDrain(conn));
+  }
+
+  private onData(conn: Connection, chunk: Buffer): void {
+    if (conn.closed) return;
+    this.counters.bytesIn += chunk.length;
+    conn.lastActiveMs = this.time.hiResMilliseconds();
+    let frames: Buffer[];
+    try {
+      frames = conn.reader.push(chunk);
+    } catch (err) {
+      this.counters.errorCloses++;
+      if (err instanceof FrameTooLargeError) {
+        this.log.warn(
+          { connectionId: conn.id, clientAddress: conn.clientAddress, size: err.size, maxSize: err.maxFrameSize },
+          `closing connection from ${conn.clientAddress}: request of ${err.size} bytes exceeds socket.request.max.bytes (${err.maxFrameSize})`,
+        );
+      } else if (err instanceof InvalidFrameSizeError) {
+        this.log.warn({ connectionId: conn.id, clientAddress: conn.clientAddress, size: err.size }, `closing connection from ${conn.clientAddress}: invalid request size ${err.size}`);
+      } else {
+        this.log.error({ err, connectionId: conn.id, clientAddress: conn.clientAddress }, 'closing connection: framing failed');
+      }
+      this.close(conn, 'bad frame');
+      return;
+    }
+    for (const frame of frames) conn.queue.push(frame);
+    this.processNext(conn);
+  }
+
+  private onDrain(conn: Connection): void {
+    if (conn.closed || !conn.busy) return;
+    conn.busy = false;
+    this.processNext(conn);
+  }
+
+  /** Hands the next queued frame to the handler, or resumes reading when there is none. */
+  private processNext(conn: Connection): void {
+    if (conn.closed || conn.busy) return;
+    const frame = conn.queue.shift();
+    if (frame === undefined) {
+      if (conn.socket.isPaused()) conn.socket.resume();
+      return;
+    }
+    conn.busy = true;
+    conn.socket.pause();
+    void this.process(conn, frame);
+  }
+
+  /** Processes one frame; never rejects. */
+  private async process(conn: Connection, frame: Buffer): Promise<void> {
+    let decoded: DecodedRequestFrame;
+    try {
+      decoded = decodeRequestFrame(frame);
+    } catch (err) {
+      this.counters.errorCloses++;
+      this.log.warn(
+        { err, connectionId: conn.id, clientAddress: conn.clientAddress, size: frame.length },
+        `closing connection from ${conn.clientAddress}: malformed request header`,
+      );
+      this.close(conn, 'malformed request');
+      return;
+    }
+    this.counters.requests++;
+    let response: Buffer | null;
+    try {
+      response = await this.handler.handle({
+        frame,
+        header: decoded.header,
+        headerVersion: decoded.headerVersion,
+        body: decoded.body,
+        connectionId: conn.id,
+        listenerName: conn.listenerName,
+        clientAddress: conn.clientAddress,
+      });
+    } catch (err) {
+      const { requestApiKey, requestApiVersion, correlationId, clientId } = decoded.header;
+      const ctx = { connectionId: conn.id, clientAddress: conn.clientAddress, apiKey: requestApiKey, apiVersion: requestApiVersion, correlationId, clientId };
+      if (err instanceof CloseConnection) {
+        this.log.debug({ ...ctx, reason: err.message }, 'handler closed the connection');
+      } else {
+        this.counters.errorCloses++;
+        this.log.error({ ...ctx, err }, `closing connection from ${conn.clientAddress}: request handler failed`);
+      }
+      this.close(conn, 'handler');
+      return;
+    }
+    if (conn.closed) return;
+    if (response !== null) {
+      this.counters.responses++;
+      this.counters.bytesOut += response.length;
+      conn.lastActiveMs = this.time.hiResMilliseconds();
+      // One write per response; when it does not fit the buffer, wait for 'drain' before the next.
+      if (!conn.socket.write(response)) return;
+    }
+    conn.busy = false;
+    this.processNext(conn);
+  }
+
+  private closeIdleConnections(): void {
+    const now = this.time.hiResMilliseconds();
+    for (const conn of [...this.conns.values()]) {
+      if (conn.busy || now - conn.lastActiveMs <= this.config.connectionsMaxIdleMs) continue;
+      this.counters.idleConnectionsClosed++;
+      this.log.debug({ connectionId: conn.id, clientAddress: conn.clientAddress, idleMs: now - conn.lastActiveMs }, 'closing idle connection');
+      this.close(conn, 'idle');
+    }
+  }
+
+  private close(conn: Connection, reason: string): void {
+    if (conn.closed) return;
+    conn.closed = true;
+    conn.queue.length = 0;
+    this.conns.delete(conn.id);
+    this.counters.connections = this.conns.size;
+    this.counters.connectionsClosed++;
+    this.log.trace({ connectionId: conn.id, reason }, 'connection closed');
+    conn.socket.destroy();
+  }
+}

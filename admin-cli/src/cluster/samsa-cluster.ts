@@ -66,7 +66,7 @@ async function up(options: UpOptions): Promise<void> {
   for (const server of ensemble.servers) {
     console.log(`  server ${server.id}: pid ${server.pid ?? '-'}, client port ${server.clientPort}, log ${server.logFile}`);
   }
-  console.log('samsa: brokers are not implemented yet (the broker issue is pending); only ZooKeeper is running.');
+  console.log('samsa: broker processes arrive with the broker issue; for now only ZooKeeper is running.');
   console.log('samsa: press Ctrl-C to stop.');
 
   // The java children keep the event loop alive; this timer keeps it alive if they all crash.

@@ -226,6 +226,18 @@ export abstract class AbstractIndex {
     this.entryCount++;
   }
 
+  /**
+   * Removes the entries for offsets >= `offset` (Kafka's truncateTo); `relativeOffsetAt` reads an
+   * entry's relative offset, which sits at a different place in each index's entries.
+   */
+  protected truncateToOffset(offset: number, relativeOffsetAt: (buf: Buffer, slot: number) => number): void {
+    const relative = offset - this.baseOffset;
+    const slot = this.largestLowerBoundSlot(relative, relativeOffsetAt);
+    // Keep entries strictly below `offset`: an exact match is removed too.
+    const keep = slot < 0 ? 0 : relativeOffsetAt(this.loaded(), slot) === relative ? slot : slot + 1;
+    this.truncateToEntries(keep);
+  }
+
   protected truncateToEntries(entries: number): void {
     this.entryCount = Math.max(0, Math.min(entries, this.entryCount));
   }

@@ -59,11 +59,7 @@ export class OffsetIndex extends AbstractIndex {
   }
 
   truncateTo(offset: number): void {
-    const relative = offset - this.baseOffset;
-    const slot = this.largestLowerBoundSlot(relative, relativeOffsetAt);
-    // Keep entries strictly below `offset`: an exact match is removed too.
-    const keep = slot < 0 ? 0 : relativeOffsetAt(this.loaded(), slot) === relative ? slot : slot + 1;
-    this.truncateToEntries(keep);
+    this.truncateToOffset(offset, relativeOffsetAt);
   }
 
   /**

@@ -80,10 +80,7 @@ export class TimeIndex extends AbstractIndex {
 
   /** Removes entries for offsets >= `offset`. */
   truncateTo(offset: number): void {
-    const relative = offset - this.baseOffset;
-    const slot = this.largestLowerBoundSlot(relative, relativeOffsetAt);
-    const keep = slot < 0 ? 0 : relativeOffsetAt(this.loaded(), slot) === relative ? slot : slot + 1;
-    this.truncateToEntries(keep);
+    this.truncateToOffset(offset, relativeOffsetAt);
   }
 
   /**

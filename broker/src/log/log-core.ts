@@ -142,15 +142,7 @@ export abstract class LogCore {
       await active.onBecomeInactiveSegment();
       this.touchInactive(active);
     }
-    const segment = await LogSegment.open({
-      dir: this._dir,
-      baseOffset: newOffset,
-      config: this._config,
-      time: this.time,
-      pool: this.pool,
-      logger: this.logger,
-      fileAlreadyExists: false,
-    });
+    const segment = await this.newSegment(newOffset);
     this.segs = [...this.segs, segment];
     this.leo = { offset: this.leo.offset, segmentBaseOffset: newOffset, position: 0 };
     // The old segment's data is flushed in the background, as Kafka schedules "flush-log".
@@ -244,6 +236,19 @@ export abstract class LogCore {
     const run = this.lockTail.then(fn);
     this.lockTail = run.then(noop, noop);
     return run;
+  }
+
+  /** A new, empty segment file set at `baseOffset` on this log's fd pool. */
+  protected newSegment(baseOffset: number): Promise<LogSegment> {
+    return LogSegment.open({
+      dir: this._dir,
+      baseOffset,
+      config: this._config,
+      time: this.time,
+      pool: this.pool,
+      logger: this.logger,
+      fileAlreadyExists: false,
+    });
   }
 
   protected checkOpen(): void {

@@ -260,15 +260,7 @@ export class Log extends LogCore {
     this.logger.info({ newOffset }, `Truncating ${this.name} fully and starting at offset ${newOffset}`);
     await this.io('truncating', async () => {
       await this.removeAndDeleteSegments([...this.segs], true);
-      const segment = await LogSegment.open({
-        dir: this._dir,
-        baseOffset: newOffset,
-        config: this._config,
-        time: this.time,
-        pool: this.pool,
-        logger: this.logger,
-        fileAlreadyExists: false,
-      });
+      const segment = await this.newSegment(newOffset);
       this.segs = [segment];
       this.setLogEndOffset(newOffset);
       this._logStartOffset = newOffset;

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { KafkaProtocolError } from '../protocol/error-codes';
 import type { Log } from './log';
-import { type TestLogContext, batch, logDir, newContext, openLog, removeDir } from './testing/log-test-utils';
+import { type TestLogContext, batch, logDir, useTestLogContext, openLog } from './testing/log-test-utils';
 
 /** One ~200-byte single-record batch per append; segment.bytes 700 holds three. */
 const SMALL = { 'segment.bytes': 700 };
@@ -9,16 +9,7 @@ const SMALL = { 'segment.bytes': 700 };
 describe('Log retention and log start offset', () => {
   let ctx: TestLogContext;
   let log: Log;
-  beforeEach(async () => {
-    ctx = await newContext();
-  });
-  afterEach(async () => {
-    try {
-      await log.close();
-    } finally {
-      await removeDir(ctx.dir);
-    }
-  });
+  useTestLogContext((c) => (ctx = c), () => log);
 
   async function fill(n: number, timestamp: (i: number) => number = () => ctx.time.milliseconds()): Promise<void> {
     for (let i = 0; i < n; i++) await log.appendAsLeader(batch({ valueSize: 150, timestamp: timestamp(i) }), 0);
@@ -128,16 +119,7 @@ describe('Log retention and log start offset', () => {
 describe('Log truncation', () => {
   let ctx: TestLogContext;
   let log: Log;
-  beforeEach(async () => {
-    ctx = await newContext();
-  });
-  afterEach(async () => {
-    try {
-      await log.close();
-    } finally {
-      await removeDir(ctx.dir);
-    }
-  });
+  useTestLogContext((c) => (ctx = c), () => log);
 
   it('truncates to an offset: later segments deleted, the segment holding it cut, the log end offset moved', async () => {
     log = await openLog(ctx, SMALL);

@@ -4,7 +4,7 @@ import { KafkaProtocolError } from '../protocol/error-codes';
 import { CompressionType, TimestampType, decodeRecordBatch, encodeLegacyMessageSet, validateBatchHeader } from '../protocol/records';
 import type { Log } from './log';
 import { UnexpectedAppendOffsetError } from './log-validator';
-import { type TestLogContext, batch, batchOffsets, compressedBatch, logDir, newContext, openLog, removeDir } from './testing/log-test-utils';
+import { type TestLogContext, batch, batchOffsets, compressedBatch, logDir, useTestLogContext, openLog } from './testing/log-test-utils';
 
 function codeOf(err: unknown): string | undefined {
   return err instanceof KafkaProtocolError ? err.name : undefined;
@@ -21,16 +21,7 @@ async function expectKafkaError(p: Promise<unknown>, name: string): Promise<void
 describe('Log append and read', () => {
   let ctx: TestLogContext;
   let log: Log;
-  beforeEach(async () => {
-    ctx = await newContext();
-  });
-  afterEach(async () => {
-    try {
-      await log.close();
-    } finally {
-      await removeDir(ctx.dir);
-    }
-  });
+  useTestLogContext((c) => (ctx = c), () => log);
 
   it('creates the partition directory with an empty first segment named by a 20-digit base offset', async () => {
     log = await openLog(ctx);

@@ -5,7 +5,7 @@
 import { CompressionType } from '../../protocol/records';
 import { type KafkajsDecodedBatch, kafkajs } from '../../protocol/records/testing/kafkajs';
 import type { Log } from '../log';
-import { type TestLogContext, newContext, removeDir } from '../testing/log-test-utils';
+import { type TestLogContext, useTestLogContext } from '../testing/log-test-utils';
 import { T0, appendBatch, cleanerFor, openCompactedLog, readRaw } from './testing/cleaner-test-utils';
 
 async function kafkajsBatches(raw: Buffer): Promise<KafkajsDecodedBatch[]> {
@@ -21,13 +21,7 @@ async function kafkajsBatches(raw: Buffer): Promise<KafkajsDecodedBatch[]> {
 describe('a cleaned log read by kafkajs', () => {
   let ctx: TestLogContext;
   let log: Log;
-  beforeEach(async () => {
-    ctx = await newContext();
-  });
-  afterEach(async () => {
-    await log.close();
-    await removeDir(ctx.dir);
-  });
+  useTestLogContext((c) => (ctx = c), () => log);
 
   it('gives the surviving records with their offsets, timestamps and batch fields', async () => {
     log = await openCompactedLog(ctx);

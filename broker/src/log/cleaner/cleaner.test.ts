@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { CompressionType, decodeRecordBatches, validateBatchHeader } from '../../protocol/records';
 import type { Log } from '../log';
-import { type TestLogContext, newContext, removeDir } from '../testing/log-test-utils';
+import { type TestLogContext, useTestLogContext } from '../testing/log-test-utils';
 import { groupSegmentsBySize } from './cleaner';
 import {
   T0,
@@ -18,13 +18,7 @@ import {
 describe('Cleaner', () => {
   let ctx: TestLogContext;
   let log: Log;
-  beforeEach(async () => {
-    ctx = await newContext();
-  });
-  afterEach(async () => {
-    await log.close();
-    await removeDir(ctx.dir);
-  });
+  useTestLogContext((c) => (ctx = c), () => log);
 
   const clean = async (l: Log = log, config = {}): Promise<number | undefined> =>
     (await cleanerFor(ctx, l, config).cleanOnce(l, l.logEndOffset)).cleaned?.endOffset;

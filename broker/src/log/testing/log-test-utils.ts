@@ -116,3 +116,22 @@ export function batchOffsets(records: Buffer): [number, number][] {
 export function fileSize(file: string): number {
   return fs.statSync(file).size;
 }
+
+/**
+ * Gives each test of the enclosing describe a fresh temp context, and afterwards closes the log the
+ * test left in `getLog()` (if any) and removes the directory.
+ */
+export function useTestLogContext(setContext: (ctx: TestLogContext) => void, getLog: () => Log | undefined): void {
+  let current: TestLogContext | undefined;
+  beforeEach(async () => {
+    current = await newContext();
+    setContext(current);
+  });
+  afterEach(async () => {
+    try {
+      await getLog()?.close();
+    } finally {
+      if (current) await removeDir(current.dir);
+    }
+  });
+}

@@ -1,0 +1,13 @@
+/** cluster/: Partition, a hosted partition's leadership, ISR, high watermark and local log. */
+export {
+  Partition,
+  IsolationLevel,
+  UNKNOWN_OFFSET_METADATA,
+  type FetchIsolation,
+  type LogOffsetMetadata,
+  type OffsetSnapshot,
+  type PartitionDeps,
+  type PartitionReadInfo,
+  type RemoteReplicaState,
+  type TimestampAndOffsetResult,
+} from './partition';

@@ -1,0 +1,468 @@
+/**
+ * Kafka 2.8's Partition: one partition hosted by this broker — its assignment, ISR, leader and
+ * leader epoch (from the controller's LeaderAndIsr), the zkVersion of its state znode, its local log
+ * and the high watermark. The leader serves produce (append + high watermark), consumer reads
+ * (bounded by the high watermark), ListOffsets and DeleteRecords through it.
+ *
+ * High watermark (Partition.maybeIncrementLeaderHW): the minimum log end offset over the leader and
+ * every remote replica that is in the ISR or caught up within replica.lag.time.max.ms; it only moves
+ * up. Remote replicas' log end offsets are unknown (-1) until they fetch (followers fetch from issue
+ * 5 on: `updateFollowerFetchState` is where their fetches land), so a leader whose ISR names other
+ * brokers keeps its high watermark where it is until they do — exactly as Kafka would before its
+ * followers' first fetches. With the leader alone in the ISR the high watermark follows the log end.
+ * The last stable offset equals the high watermark: there are no transactions yet.
+ */
+import { promises as fsp } from 'node:fs';
+import { type Logger, createLogger } from '../common/logger';
+import type { Log } from '../log/log';
+import type { TopicPartition } from '../log/log-names';
+import type { LogReadInfo } from '../log/log-types';
+import type { LogAppendInfo } from '../log/log-validator';
+import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP } from '../log/log-types';
+import { ErrorCode, KafkaProtocolError, ZERO_UUID } from '../protocol';
+import type { LeaderAndIsrPartitionState } from '../protocol/generated/leader-and-isr-request';
+import {
+  type FetchIsolation,
+  IsolationLevel,
+  type LogOffsetMetadata,
+  type OffsetSnapshot,
+  type PartitionDeps,
+  type PartitionReadInfo,
+  type RemoteReplicaState,
+  type TimestampAndOffsetResult,
+  UNKNOWN_OFFSET_METADATA,
+} from './partition-types';
+
+export * from './partition-types';
+
+export class Partition {
+  readonly topicPartition: TopicPartition;
+  private readonly deps: PartitionDeps;
+  private readonly logger: Logger;
+  private _log: Log | undefined;
+  private _topicId: string = ZERO_UUID;
+  private _leaderEpoch = -1;
+  private leaderEpochStartOffset: number | null = null;
+  private _zkVersion = -1;
+  private _controllerEpoch = 0;
+  private _leaderReplicaId: number | null = null;
+  private _assignment: number[] = [];
+  private _isr = new Set<number>();
+  private _addingReplicas: number[] = [];
+  private _removingReplicas: number[] = [];
+  private readonly remoteReplicas = new Map<number, RemoteReplicaState>();
+  private hw: LogOffsetMetadata = { offset: 0, segmentBaseOffset: -1, position: -1 };
+
+  constructor(topicPartition: TopicPartition, deps: PartitionDeps) {
+    this.topicPartition = { topic: topicPartition.topic, partition: topicPartition.partition };
+    this.deps = deps;
+    this.logger = (deps.logger ?? createLogger('Partition')).child({ topic: topicPartition.topic, partition: topicPartition.partition });
+  }
+
+  get log(): Log | undefined {
+    return this._log;
+  }
+  get topicId(): string {
+    return this._topicId;
+  }
+  get leaderEpoch(): number {
+    return this._leaderEpoch;
+  }
+  get zkVersion(): number {
+    return this._zkVersion;
+  }
+  get controllerEpoch(): number {
+    return this._controllerEpoch;
+  }
+  get leaderReplicaId(): number | null {
+    return this._leaderReplicaId;
+  }
+  get isLeader(): boolean {
+    return this._leaderReplicaId === this.deps.localBrokerId;
+  }
+  get assignment(): readonly number[] {
+    return this._assignment;
+  }
+  get inSyncReplicaIds(): ReadonlySet<number> {
+    return this._isr;
+  }
+  get addingReplicas(): readonly number[] {
+    return this._addingReplicas;
+  }
+  get removingReplicas(): readonly number[] {
+    return this._removingReplicas;
+  }
+  get highWatermark(): number {
+    return this.hw.offset;
+  }
+  get highWatermarkMetadata(): Readonly<LogOffsetMetadata> {
+    return this.hw;
+  }
+  /** No transactions yet: the last stable offset is the high watermark. */
+  get lastStableOffset(): number {
+    return this.hw.offset;
+  }
+  remoteReplica(brokerId: number): Readonly<RemoteReplicaState> | undefined {
+    return this.remoteReplicas.get(brokerId);
+  }
+
+  private get name(): string {
+    return `${this.topicPartition.topic}-${this.topicPartition.partition}`;
+  }
+
+  /** Kafka's checkOrSetTopicId: false when the partition already has a different id. */
+  checkOrSetTopicId(requestTopicId: string | undefined): boolean {
+    if (requestTopicId === undefined || requestTopicId === ZERO_UUID || requestTopicId === '') return true;
+    if (this._topicId === ZERO_UUID) {
+      this._topicId = requestTopicId;
+      return true;
+    }
+    return this._topicId === requestTopicId;
+  }
+
+  /** Opens (or creates) the local log; a newly attached log gets the checkpointed high watermark. */
+  async createLogIfNotExists(): Promise<Log> {
+    if (this._log !== undefined && !this._log.isClosed) return this._log;
+    const config = await this.deps.fetchLogConfig?.(this.topicPartition.topic);
+    const log = await this.deps.logManager.getOrCreateLog(this.topicPartition, config);
+    const checkpointed = await this.deps.checkpointedHighWatermark(this.topicPartition);
+    if (checkpointed === undefined) this.logger.info(`No checkpointed highwatermark is found for partition ${this.name}`);
+    this._log = log;
+    this.hw = { offset: -1, segmentBaseOffset: -1, position: -1 };
+    this.setHighWatermark(checkpointed ?? 0);
+    return log;
+  }
+
+  /** Kafka's Log.updateHighWatermark: clamped to [log start, log end]. */
+  private setHighWatermark(offset: number): void {
+    const log = this._log;
+    if (log === undefined) return;
+    const leo = log.logEndOffsetMetadata;
+    const clamped = Math.max(log.logStartOffset, Math.min(offset, leo.offset));
+    this.hw = clamped === leo.offset ? { ...leo } : { offset: clamped, segmentBaseOffset: -1, position: -1 };
+  }
+
+  private updateAssignmentAndIsr(state: LeaderAndIsrPartitionState, isr: readonly number[]): void {
+    this._assignment = [...state.replicas];
+    this._isr = new Set(isr);
+    this._addingReplicas = [...state.addingReplicas];
+    this._removingReplicas = [...state.removingReplicas];
+    const remote = new Set(this._assignment.filter((id) => id !== this.deps.localBrokerId));
+    for (const id of [...this.remoteReplicas.keys()]) if (!remote.has(id)) this.remoteReplicas.delete(id);
+    for (const id of remote) {
+      if (!this.remoteReplicas.has(id)) {
+        this.remoteReplicas.set(id, { brokerId: id, logEndOffset: { ...UNKNOWN_OFFSET_METADATA }, logStartOffset: -1, lastCaughtUpTimeMs: 0, lastFetchTimeMs: 0, lastFetchLeaderLogEndOffset: -1 });
+      }
+    }
+  }
+
+  /**
+   * Kafka's makeLeader: takes the controller's state, opens the log, starts the new leader epoch at the
+   * log end offset (recorded in the leader epoch cache) and tries to move the high watermark. Returns
+   * whether this broker was not the leader before. `onHighWatermarkIncrement` lets delayed requests go.
+   */
+  async makeLeader(state: LeaderAndIsrPartitionState, topicId: string | undefined): Promise<{ isNewLeader: boolean; highWatermarkIncremented: boolean }> {
+    this._controllerEpoch = state.controllerEpoch;
+    this.updateAssignmentAndIsr(state, state.isr);
+    this.checkOrSetTopicId(topicId);
+    const log = await this.createLogIfNotExists();
+    const startOffset = log.logEndOffset;
+    this.logger.info(
+      `Leader ${this.name} starts at leader epoch ${state.leaderEpoch} from offset ${startOffset} with high watermark ${this.hw.offset} ` +
+        `ISR [${state.isr.join(',')}] addingReplicas [${state.addingReplicas.join(',')}] removingReplicas [${state.removingReplicas.join(',')}]. ` +
+        `Previous leader epoch was ${this._leaderEpoch}.`,
+    );
+    this._leaderEpoch = state.leaderEpoch;
+    this.leaderEpochStartOffset = startOffset;
+    this._zkVersion = state.zkVersion;
+    // Followers that diverged in a later epoch than any entry here must be able to find where this one starts.
+    const cache = this.deps.logManager.leaderEpochCache(this.topicPartition);
+    if (cache && cache.latestEpoch !== state.leaderEpoch) await cache.assign(state.leaderEpoch, startOffset);
+    const isNewLeader = !this.isLeader;
+    const now = this.deps.time.milliseconds();
+    for (const r of this.remoteReplicas.values()) {
+      r.lastCaughtUpTimeMs = this._isr.has(r.brokerId) ? now : 0;
+      r.lastFetchTimeMs = now;
+      r.lastFetchLeaderLogEndOffset = startOffset;
+      if (isNewLeader) {
+        r.logEndOffset = { ...UNKNOWN_OFFSET_METADATA };
+        r.logStartOffset = -1;
+      }
+    }
+    if (isNewLeader) this._leaderReplicaId = this.deps.localBrokerId;
+    return { isNewLeader, highWatermarkIncremented: this.maybeIncrementLeaderHW(log) };
+  }
+
+  /**
+   * Kafka's makeFollower: takes the controller's state (a follower keeps no ISR), opens the log.
+   * Returns false when the leader and epoch are unchanged (nothing for the fetchers to do).
+   */
+  async makeFollower(state: LeaderAndIsrPartitionState, topicId: string | undefined): Promise<boolean> {
+    const oldLeaderEpoch = this._leaderEpoch;
+    this._controllerEpoch = state.controllerEpoch;
+    this.updateAssignmentAndIsr(state, []);
+    this.checkOrSetTopicId(topicId);
+    const log = await this.createLogIfNotExists();
+    this.logger.info(
+      `Follower ${this.name} starts at leader epoch ${state.leaderEpoch} from offset ${log.logEndOffset} with high watermark ${this.hw.offset}. ` +
+        `Previous leader epoch was ${oldLeaderEpoch}.`,
+    );
+    this._leaderEpoch = state.leaderEpoch;
+    this.leaderEpochStartOffset = null;
+    this._zkVersion = state.zkVersion;
+    if (this._leaderReplicaId === state.leader && this._leaderEpoch === oldLeaderEpoch) return false;
+    this._leaderReplicaId = state.leader;
+    return true;
+  }
+
+  /**
+   * Kafka's maybeIncrementLeaderHW: the minimum log end offset over the leader and the remote replicas
+   * that are in the ISR or caught up recently; applied only when it moves the high watermark up.
+   */
+  maybeIncrementLeaderHW(log: Log, now = this.deps.time.milliseconds()): boolean {
+    let candidate: LogOffsetMetadata = { ...log.logEndOffsetMetadata };
+    for (const r of this.remoteReplicas.values()) {
+      if (r.logEndOffset.offset < candidate.offset && (now - r.lastCaughtUpTimeMs <= this.deps.replicaLagTimeMaxMs || this._isr.has(r.brokerId))) {
+        candidate = r.logEndOffset;
+      }
+    }
+    const old = this.hw;
+    const newer = candidate.offset > old.offset || (candidate.offset === old.offset && candidate.position >= 0 && old.position < 0);
+    if (!newer || candidate.offset < log.logStartOffset) return false;
+    this.hw = { ...candidate };
+    this.logger.debug({ oldHighWatermark: old.offset, highWatermark: candidate.offset }, 'High watermark updated');
+    return candidate.offset > old.offset;
+  }
+
+  /**
+   * A follower's fetch as the leader sees it (issue 5 calls this): its log end and start offsets and
+   * caught-up time move, then the high watermark may advance. Returns whether it did.
+   */
+  updateFollowerFetchState(brokerId: number, fetchOffset: LogOffsetMetadata, followerStartOffset: number, fetchTimeMs: number, leaderEndOffset: number): boolean {
+    const r = this.remoteReplicas.get(brokerId);
+    const log = this._log;
+    if (r === undefined || log === undefined) return false;
+    if (fetchOffset.offset >= leaderEndOffset) r.lastCaughtUpTimeMs = Math.max(r.lastCaughtUpTimeMs, fetchTimeMs);
+    else if (fetchOffset.offset >= r.lastFetchLeaderLogEndOffset) r.lastCaughtUpTimeMs = Math.max(r.lastCaughtUpTimeMs, r.lastFetchTimeMs);
+    r.logStartOffset = followerStartOffset;
+    r.logEndOffset = { ...fetchOffset };
+    r.lastFetchLeaderLogEndOffset = leaderEndOffset;
+    r.lastFetchTimeMs = fetchTimeMs;
+    return this.isLeader && this.maybeIncrementLeaderHW(log, fetchTimeMs);
+  }
+
+  /** A follower's high watermark: the leader's, bounded by the local log end (issue 5's fetcher). */
+  updateFollowerHighWatermark(leaderHighWatermark: number): void {
+    const log = this._log;
+    if (log === undefined) return;
+    const target = Math.min(leaderHighWatermark, log.logEndOffset);
+    if (target !== this.hw.offset) this.setHighWatermark(target);
+  }
+
+  private checkCurrentLeaderEpoch(currentLeaderEpoch: number): void {
+    if (currentLeaderEpoch < 0) return;
+    if (this._leaderEpoch > currentLeaderEpoch) {
+      throw new KafkaProtocolError('FENCED_LEADER_EPOCH', `The leader epoch in the request ${currentLeaderEpoch} is older than the current leader epoch ${this._leaderEpoch} of ${this.name}`);
+    }
+    if (this._leaderEpoch < currentLeaderEpoch) {
+      throw new KafkaProtocolError('UNKNOWN_LEADER_EPOCH', `The leader epoch in the request ${currentLeaderEpoch} is newer than the current leader epoch ${this._leaderEpoch} of ${this.name}`);
+    }
+  }
+
+  /** Kafka's localLogWithEpochOrException. */
+  localLogWithEpochOrException(currentLeaderEpoch: number, requireLeader: boolean): Log {
+    this.checkCurrentLeaderEpoch(currentLeaderEpoch);
+    if (requireLeader && !this.isLeader) throw notLeader(this.name, this.deps.localBrokerId);
+    if (this._log === undefined) throw notLeader(this.name, this.deps.localBrokerId);
+    return this._log;
+  }
+
+  /** Kafka's leaderLogIfLocal, or NOT_LEADER_OR_FOLLOWER. */
+  leaderLogOrException(): Log {
+    if (!this.isLeader || this._log === undefined) throw notLeader(this.name, this.deps.localBrokerId);
+    return this._log;
+  }
+
+  /**
+   * Kafka's appendRecordsToLeader: NOT_ENOUGH_REPLICAS before writing when acks=-1 and the ISR is below
+   * min.insync.replicas; the log validates and assigns offsets; then the high watermark may move.
+   */
+  async appendRecordsToLeader(records: Buffer, requiredAcks: number): Promise<{ info: LogAppendInfo; highWatermarkIncremented: boolean }> {
+    const log = this.leaderLogOrException();
+    const minIsr = log.config.minInSyncReplicas;
+    if (requiredAcks === -1 && this._isr.size < minIsr) {
+      throw new KafkaProtocolError(
+        'NOT_ENOUGH_REPLICAS',
+        `The size of the current ISR [${[...this._isr].join(',')}] is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${this.name}`,
+      );
+    }
+    const info = await log.appendAsLeader(records, this._leaderEpoch);
+    // Leadership may have moved while the bytes were written; the high watermark is the leader's business.
+    const highWatermarkIncremented = this.isLeader && this._log === log ? this.maybeIncrementLeaderHW(log) : false;
+    return { info, highWatermarkIncremented };
+  }
+
+  /** Kafka's checkEnoughReplicasReachOffset (DelayedProduce). */
+  checkEnoughReplicasReachOffset(requiredOffset: number): { done: boolean; errorCode: number } {
+    if (!this.isLeader || this._log === undefined) return { done: true, errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER };
+    if (this.hw.offset < requiredOffset) return { done: false, errorCode: ErrorCode.NONE };
+    const minIsr = this._log.config.minInSyncReplicas;
+    return { done: true, errorCode: minIsr <= this._isr.size ? ErrorCode.NONE : ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND };
+  }
+
+  /** Kafka's fetchOffsetSnapshot (DelayedFetch). */
+  fetchOffsetSnapshot(currentLeaderEpoch: number, fetchOnlyFromLeader: boolean): OffsetSnapshot {
+    const log = this.localLogWithEpochOrException(currentLeaderEpoch, fetchOnlyFromLeader);
+    return { logStartOffset: log.logStartOffset, logEndOffset: { ...log.logEndOffsetMetadata }, highWatermark: { ...this.hw }, lastStableOffset: { ...this.hw } };
+  }
+
+  /**
+   * Kafka's readRecords: offsets are taken before the read so appends during it never hold a follower
+   * back; consumers read below the high watermark (read_committed: the last stable offset).
+   */
+  async readRecords(o: {
+    fetchOffset: number;
+    currentLeaderEpoch: number;
+    lastFetchedEpoch: number;
+    maxBytes: number;
+    isolation: FetchIsolation;
+    fetchOnlyFromLeader: boolean;
+    minOneMessage: boolean;
+  }): Promise<PartitionReadInfo> {
+    const log = this.localLogWithEpochOrException(o.currentLeaderEpoch, o.fetchOnlyFromLeader);
+    const highWatermark = this.hw.offset;
+    const logStartOffset = log.logStartOffset;
+    const logEndOffset = log.logEndOffset;
+    const lastStableOffset = this.lastStableOffset;
+    if (o.lastFetchedEpoch >= 0) {
+      const diverging = this.divergingEpoch(log, o.lastFetchedEpoch, o.fetchOffset);
+      if (diverging !== undefined) {
+        const fetched: LogReadInfo = { records: Buffer.alloc(0), firstOffset: o.fetchOffset, fetchOffset: o.fetchOffset, segmentBaseOffset: -1, position: -1, firstEntryIncomplete: false, logStartOffset, logEndOffset };
+        return { fetched, highWatermark, logStartOffset, logEndOffset, lastStableOffset, fetchOffsetMetadata: { offset: o.fetchOffset, segmentBaseOffset: -1, position: -1 }, divergingEpoch: diverging };
+      }
+    }
+    const maxOffset = o.isolation === 'logEnd' ? undefined : o.isolation === 'highWatermark' ? highWatermark : lastStableOffset;
+    const fetched = await log.read(o.fetchOffset, o.maxBytes, { maxOffset, minOneMessage: o.minOneMessage });
+    return {
+      fetched,
+      highWatermark,
+      logStartOffset,
+      logEndOffset,
+      lastStableOffset,
+      fetchOffsetMetadata: { offset: o.fetchOffset, segmentBaseOffset: fetched.segmentBaseOffset, position: fetched.position },
+    };
+  }
+
+  /** Fetch v12 truncation detection (Partition.readRecords' lastFetchedEpoch branch). */
+  private divergingEpoch(log: Log, lastFetchedEpoch: number, fetchOffset: number): { epoch: number; endOffset: number } | undefined {
+    const cache = this.deps.logManager.leaderEpochCache(this.topicPartition);
+    if (cache === undefined) return undefined;
+    const end = cache.endOffsetFor(lastFetchedEpoch, log.logEndOffset);
+    if (end.endOffset < 0 || end.epoch < 0) {
+      throw new KafkaProtocolError('OFFSET_OUT_OF_RANGE', `Could not determine the end offset of the last fetched epoch ${lastFetchedEpoch} from the request`);
+    }
+    if (fetchOffset < log.logStartOffset) {
+      throw new KafkaProtocolError('OFFSET_OUT_OF_RANGE', `Received request for offset ${fetchOffset} for partition ${this.name}, but we only have log segments starting from offset: ${log.logStartOffset}.`);
+    }
+    if (end.epoch < lastFetchedEpoch || end.endOffset < fetchOffset) return { epoch: end.epoch, endOffset: end.endOffset };
+    return undefined;
+  }
+
+  /**
+   * Kafka's fetchOffsetForTimestamp. Clients (isolationLevel given) are bounded by the high watermark
+   * (read_committed: the last stable offset) and get OFFSET_NOT_AVAILABLE while a new leader's high
+   * watermark is still below the start of its epoch.
+   */
+  async fetchOffsetForTimestamp(timestamp: number, isolationLevel: number | null, currentLeaderEpoch: number, fetchOnlyFromLeader: boolean): Promise<TimestampAndOffsetResult | null> {
+    const log = this.localLogWithEpochOrException(currentLeaderEpoch, fetchOnlyFromLeader);
+    const lastFetchable = isolationLevel === IsolationLevel.READ_COMMITTED ? this.lastStableOffset : isolationLevel === IsolationLevel.READ_UNCOMMITTED ? this.hw.offset : log.logEndOffset;
+    const epochStart = this.leaderEpochStartOffset;
+    const offsetsError =
+      isolationLevel !== null && epochStart !== null && epochStart > this.hw.offset
+        ? new KafkaProtocolError(
+            'OFFSET_NOT_AVAILABLE',
+            `Failed to fetch offsets for partition ${this.name} with leader epoch ${this._leaderEpoch} as this partition's high watermark (${this.hw.offset}) ` +
+              `is lagging behind the start offset from the beginning of this epoch (${epochStart}).`,
+          )
+        : undefined;
+    const cache = this.deps.logManager.leaderEpochCache(this.topicPartition);
+    if (timestamp === LATEST_TIMESTAMP) {
+      if (offsetsError) throw offsetsError;
+      return { timestamp: -1, offset: lastFetchable, leaderEpoch: this._leaderEpoch };
+    }
+    if (timestamp === EARLIEST_TIMESTAMP) {
+      const first = cache?.earliestEntry;
+      return { timestamp: -1, offset: log.logStartOffset, leaderEpoch: first !== undefined && first.startOffset <= log.logStartOffset ? first.epoch : -1 };
+    }
+    const found = await log.fetchOffsetByTimestamp(timestamp);
+    if (found !== null && found.offset < lastFetchable) return { timestamp: found.timestamp, offset: found.offset, leaderEpoch: found.leaderEpoch ?? -1 };
+    if (offsetsError) throw offsetsError;
+    return null;
+  }
+
+  /**
+   * ListOffsets v0 (Kafka's legacyFetchOffsetsBefore): segment base offsets paired with the segment
+   * files' modification times (plus the log end offset, now), newest first, at most maxNumOffsets;
+   * consumers never see offsets above the high watermark.
+   */
+  async legacyFetchOffsetsForTimestamp(timestamp: number, maxNumOffsets: number, isFromConsumer: boolean, fetchOnlyFromLeader: boolean): Promise<number[]> {
+    const log = this.localLogWithEpochOrException(-1, fetchOnlyFromLeader);
+    const segments = [...log.segments];
+    const pairs: [number, number][] = [];
+    for (const s of segments) {
+      // A segment deleted meanwhile counts as never modified.
+      const mtime = await fsp.stat(s.logFile).then((st) => st.mtimeMs, () => 0);
+      pairs.push([Math.max(s.baseOffset, log.logStartOffset), Math.floor(mtime)]);
+    }
+    if (segments.length > 0 && segments[segments.length - 1]!.size > 0) pairs.push([log.logEndOffset, this.deps.time.milliseconds()]);
+    let start: number;
+    if (timestamp === LATEST_TIMESTAMP) start = pairs.length - 1;
+    else if (timestamp === EARLIEST_TIMESTAMP) start = 0;
+    else {
+      start = pairs.length - 1;
+      while (start >= 0 && pairs[start]![1] > timestamp) start--;
+    }
+    const out: number[] = [];
+    for (let n = Math.min(maxNumOffsets, start + 1); n > 0; n--) out.push(pairs[start--]![0]);
+    out.sort((a, b) => b - a);
+    if (!isFromConsumer) return out;
+    const hw = this.hw.offset;
+    if (out.some((o) => o > hw)) return [hw, ...out.filter((o) => o <= hw)];
+    return out;
+  }
+
+  /**
+   * Kafka's deleteRecordsOnLeader: needs cleanup.policy delete; -1 means the high watermark; the log
+   * start offset moves up (OFFSET_OUT_OF_RANGE above the high watermark).
+   */
+  async deleteRecordsOnLeader(offset: number): Promise<{ requestedOffset: number; lowWatermark: number }> {
+    const log = this.leaderLogOrException();
+    if (!log.config.delete) throw new KafkaProtocolError('POLICY_VIOLATION', `Records of partition ${this.name} can not be deleted due to the configured policy`);
+    const converted = offset === -1 ? this.hw.offset : offset;
+    if (converted < 0) throw new KafkaProtocolError('OFFSET_OUT_OF_RANGE', `The offset ${converted} for partition ${this.name} is not valid`);
+    await log.maybeIncrementLogStartOffset(converted, this.hw.offset);
+    return { requestedOffset: converted, lowWatermark: this.lowWatermarkIfLeader() };
+  }
+
+  /** The smallest log start offset over the leader and its live remote replicas (DeleteRecords). */
+  lowWatermarkIfLeader(): number {
+    const log = this.leaderLogOrException();
+    let low = log.logStartOffset;
+    for (const r of this.remoteReplicas.values()) if (this.deps.isBrokerAlive(r.brokerId) && r.logStartOffset < low) low = r.logStartOffset;
+    return low;
+  }
+
+  /** Forgets the local state (StopReplica with delete); the log itself is deleted by the ReplicaManager. */
+  delete(): void {
+    this._log = undefined;
+    this._leaderReplicaId = null;
+    this._isr = new Set();
+    this._assignment = [];
+    this.remoteReplicas.clear();
+    this.leaderEpochStartOffset = null;
+  }
+}
+
+function notLeader(name: string, brokerId: number): KafkaProtocolError {
+  return new KafkaProtocolError('NOT_LEADER_OR_FOLLOWER', `Leader not local for partition ${name} on broker ${brokerId}`);
+}

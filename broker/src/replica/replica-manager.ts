@@ -1,0 +1,470 @@
+/**
+ * Kafka 2.8's ReplicaManager (ZooKeeper mode): the partitions this broker hosts and what the
+ * controller tells it about them (LeaderAndIsr, StopReplica, UpdateMetadata's controller epoch),
+ * and the client-facing paths over them: produce (appendRecords), fetch (fetch.ts), ListOffsets,
+ * DeleteRecords and DescribeLogDirs. Requests that must wait go to purgatories keyed by partition:
+ * acks=-1 produce, fetch below min_bytes, DeleteRecords until the low watermark moves.
+ *
+ * Controller requests are applied one at a time (Kafka's replicaStateChangeLock), in arrival order.
+ * High watermarks are checkpointed to replication-offset-checkpoint every
+ * replica.high.watermark.checkpoint.interval.ms from the first LeaderAndIsr on, and at shutdown; a
+ * partition whose log this broker opens starts from the checkpointed value.
+ *
+ * Replica fetching arrives with issue 5: `fetcherHooks` is where becoming a follower will start the
+ * fetchers (and becoming a leader or stopping will remove them).
+ */
+import { type Logger, createLogger } from '../common/logger';
+import type { ScheduledTask, Scheduler } from '../common/scheduler';
+import { SYSTEM_TIME, type Time } from '../common/time';
+import { Partition, type TimestampAndOffsetResult } from '../cluster/partition';
+import type { LogConfig } from '../log/log-config';
+import type { LogManager } from '../log/log-manager';
+import type { TopicPartition } from '../log/log-names';
+import type { MetadataCache } from '../metadata/metadata-cache';
+import { isInternalTopic } from '../metadata/topic';
+import { ErrorCode, KafkaProtocolError, ZERO_UUID } from '../protocol';
+import type { LeaderAndIsrPartitionState, LeaderAndIsrRequest } from '../protocol/generated/leader-and-isr-request';
+import type { UpdateMetadataRequest } from '../protocol/generated/update-metadata-request';
+import { DelayedDeleteRecords, type DeleteRecordsPartitionStatus } from './purgatory/delayed-delete-records';
+import type { DelayedFetch } from './purgatory/delayed-fetch';
+import { DelayedOperationPurgatory } from './purgatory/delayed-operation';
+import { DelayedProduce, type ProducePartitionStatus } from './purgatory/delayed-produce';
+import { describeLogDirs, fetchMessages } from './replica-reads';
+import { type DeleteRecordsPartitionResult, type FetchParams, type LogReadResult, type PartitionError, type ProducePartitionResult, errorCodeOf, tpKey } from './types';
+
+/** LeaderAndIsr.EpochDuringDelete and NoEpoch in StopReplica partition states. */
+const EPOCH_DURING_DELETE = -2;
+const NO_EPOCH = -1;
+
+/** Where issue 5's ReplicaFetcherManager plugs in. */
+export interface ReplicaFetcherHooks {
+  removeFetcherForPartitions(partitions: readonly TopicPartition[]): void | Promise<void>;
+  addFetcherForPartitions(partitions: readonly { topicPartition: TopicPartition; leaderId: number; fetchOffset: number }[]): void | Promise<void>;
+}
+
+export interface ReplicaManagerOptions {
+  brokerId: number;
+  logManager: LogManager;
+  metadataCache: MetadataCache;
+  scheduler: Scheduler;
+  time?: Time;
+  logger?: Logger;
+  /** replica.lag.time.max.ms (30000). */
+  replicaLagTimeMaxMs?: number;
+  /** replica.high.watermark.checkpoint.interval.ms (5000). */
+  highWatermarkCheckpointIntervalMs?: number;
+  fetcherHooks?: ReplicaFetcherHooks;
+  /** The topic's config from ZooKeeper, read when a partition creates its log (see PartitionDeps). */
+  fetchLogConfig?: (topic: string) => Promise<LogConfig>;
+}
+
+export interface StopReplicaPartition {
+  topicPartition: TopicPartition;
+  /** -1 (NoEpoch) from StopReplica v0-2, -2 (EpochDuringDelete) while deleting. */
+  leaderEpoch: number;
+  deletePartition: boolean;
+}
+
+export class ReplicaManager {
+  readonly brokerId: number;
+  readonly logManager: LogManager;
+  readonly metadataCache: MetadataCache;
+  readonly time: Time;
+  readonly logger: Logger;
+  readonly delayedProducePurgatory: DelayedOperationPurgatory<DelayedProduce>;
+  readonly delayedFetchPurgatory: DelayedOperationPurgatory<DelayedFetch>;
+  readonly delayedDeleteRecordsPurgatory: DelayedOperationPurgatory<DelayedDeleteRecords>;
+  private readonly options: ReplicaManagerOptions;
+  private readonly partitions = new Map<string, Partition>();
+  private _controllerEpoch = 0;
+  private stateChangeTail: Promise<unknown> = Promise.resolve();
+  private hwCheckpointTask: ScheduledTask | undefined;
+  private hwCheckpointCache: Promise<Map<string, number>> | undefined;
+  private checkpointing: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(options: ReplicaManagerOptions) {
+    this.options = options;
+    this.brokerId = options.brokerId;
+    this.logManager = options.logManager;
+    this.metadataCache = options.metadataCache;
+    this.time = options.time ?? SYSTEM_TIME;
+    this.logger = options.logger?.child({ component: 'ReplicaManager' }) ?? createLogger('ReplicaManager', { brokerId: options.brokerId });
+    this.delayedProducePurgatory = new DelayedOperationPurgatory('Produce', options.scheduler, this.logger);
+    this.delayedFetchPurgatory = new DelayedOperationPurgatory('Fetch', options.scheduler, this.logger);
+    this.delayedDeleteRecordsPurgatory = new DelayedOperationPurgatory('DeleteRecords', options.scheduler, this.logger);
+  }
+
+  /** The epoch of the latest controller this broker obeyed. */
+  get controllerEpoch(): number {
+    return this._controllerEpoch;
+  }
+
+  getPartition(tp: TopicPartition): Partition | undefined {
+    return this.partitions.get(tpKey(tp));
+  }
+
+  /** Every hosted partition. */
+  get allPartitions(): Partition[] {
+    return [...this.partitions.values()];
+  }
+
+  /** The partition's high watermark when hosted with a log (LogManager's retention bound). */
+  highWatermark(tp: TopicPartition): number | undefined {
+    const p = this.partitions.get(tpKey(tp));
+    return p?.log === undefined ? undefined : p.highWatermark;
+  }
+
+  /** Kafka's getPartitionOrError: a known topic this broker does not host is NOT_LEADER_OR_FOLLOWER. */
+  partitionOrError(key: string, tp: TopicPartition): Partition | { errorCode: number } {
+    const p = this.partitions.get(key);
+    if (p !== undefined) return p;
+    return { errorCode: this.metadataCache.containsPartition(tp.topic, tp.partition) ? ErrorCode.NOT_LEADER_OR_FOLLOWER : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
+  }
+
+  getPartitionOrException(tp: TopicPartition): Partition {
+    const p = this.partitionOrError(tpKey(tp), tp);
+    if ('errorCode' in p) {
+      const name = p.errorCode === ErrorCode.NOT_LEADER_OR_FOLLOWER ? 'NOT_LEADER_OR_FOLLOWER' : 'UNKNOWN_TOPIC_OR_PARTITION';
+      throw new KafkaProtocolError(name, `${name === 'NOT_LEADER_OR_FOLLOWER' ? 'Broker is not a replica of' : 'Unknown partition'} ${tpKey(tp)} on broker ${this.brokerId}`);
+    }
+    return p;
+  }
+
+  /** Runs controller-driven state changes one at a time (Kafka's replicaStateChangeLock). */
+  private withStateChangeLock<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.stateChangeTail.then(fn);
+    this.stateChangeTail = run.catch(() => undefined);
+    return run;
+  }
+
+  private newPartition(tp: TopicPartition): Partition {
+    return new Partition(tp, {
+      localBrokerId: this.brokerId,
+      time: this.time,
+      logManager: this.logManager,
+      replicaLagTimeMaxMs: this.options.replicaLagTimeMaxMs ?? 30_000,
+      fetchLogConfig: this.options.fetchLogConfig,
+      checkpointedHighWatermark: async (t) => {
+        this.hwCheckpointCache ??= this.logManager.readHighWatermarks();
+        return (await this.hwCheckpointCache).get(tpKey(t));
+      },
+      isBrokerAlive: (id) => this.metadataCache.hasAliveBroker(id),
+      logger: this.logger,
+    });
+  }
+
+  /** Kafka's maybeUpdateMetadataCache: an older controller epoch is STALE_CONTROLLER_EPOCH. */
+  maybeUpdateMetadataCache(correlationId: number, req: UpdateMetadataRequest): TopicPartition[] {
+    if (req.controllerEpoch < this._controllerEpoch) {
+      const msg =
+        `Received update metadata request with correlation id ${correlationId} from an old controller ${req.controllerId} ` +
+        `with epoch ${req.controllerEpoch}. Latest known controller epoch is ${this._controllerEpoch}`;
+      this.logger.warn(msg);
+      throw new KafkaProtocolError('STALE_CONTROLLER_EPOCH', msg);
+    }
+    const deleted = this.metadataCache.updateMetadata(correlationId, req);
+    this._controllerEpoch = req.controllerEpoch;
+    return deleted;
+  }
+
+  /**
+   * Kafka's becomeLeaderOrFollower. An older controller epoch fails the whole request
+   * (STALE_CONTROLLER_EPOCH). Per partition: a leader epoch not newer than the one held is
+   * STALE_CONTROLLER_EPOCH, a topic id differing from the one held INCONSISTENT_TOPIC_ID, a state not
+   * naming this broker as a replica UNKNOWN_TOPIC_OR_PARTITION; the rest become leader (leader = this
+   * broker) or follower. Log failures are KAFKA_STORAGE_ERROR for that partition.
+   */
+  becomeLeaderOrFollower(correlationId: number, req: LeaderAndIsrRequest): Promise<{ errorCode: number; partitionErrors: PartitionError[] }> {
+    return this.withStateChangeLock(async () => {
+      const states: { state: LeaderAndIsrPartitionState; topicId: string | undefined }[] = [];
+      for (const s of req.ungroupedPartitionStates) states.push({ state: s, topicId: undefined });
+      for (const t of req.topicStates) for (const s of t.partitionStates) states.push({ state: { ...s, topicName: t.topicName }, topicId: t.topicId });
+      if (req.controllerEpoch < this._controllerEpoch) {
+        this.logger.warn(
+          `Ignoring LeaderAndIsr request from controller ${req.controllerId} with correlation id ${correlationId} since its controller epoch ` +
+            `${req.controllerEpoch} is old. Latest known controller epoch is ${this._controllerEpoch}`,
+        );
+        return { errorCode: ErrorCode.STALE_CONTROLLER_EPOCH, partitionErrors: states.map(({ state }) => ({ topicPartition: { topic: state.topicName, partition: state.partitionIndex }, errorCode: ErrorCode.STALE_CONTROLLER_EPOCH })) };
+      }
+      this._controllerEpoch = req.controllerEpoch;
+      this.hwCheckpointCache = undefined;
+      const errors = new Map<string, PartitionError>();
+      const toLeader: { p: Partition; state: LeaderAndIsrPartitionState; topicId: string | undefined }[] = [];
+      const toFollower: { p: Partition; state: LeaderAndIsrPartitionState; topicId: string | undefined }[] = [];
+      for (const { state, topicId } of states) {
+        const tp = { topic: state.topicName, partition: state.partitionIndex };
+        const key = tpKey(tp);
+        let p = this.partitions.get(key);
+        if (p === undefined) this.partitions.set(key, (p = this.newPartition(tp)));
+        const setError = (errorCode: number): void => void errors.set(key, { topicPartition: tp, errorCode });
+        const requestTopicId = topicId === undefined || topicId === ZERO_UUID ? undefined : topicId;
+        if (requestTopicId !== undefined && p.topicId !== ZERO_UUID && p.topicId !== requestTopicId) {
+          this.logger.error(`Topic Id in memory: ${p.topicId} does not match the topic Id for partition ${key} provided in the request: ${requestTopicId}.`);
+          setError(ErrorCode.INCONSISTENT_TOPIC_ID);
+        } else if (state.leaderEpoch > p.leaderEpoch) {
+          if (state.replicas.includes(this.brokerId)) {
+            setError(ErrorCode.NONE);
+            (state.leader === this.brokerId ? toLeader : toFollower).push({ p, state, topicId: requestTopicId });
+          } else {
+            this.logger.warn(`Ignoring LeaderAndIsr request from controller ${req.controllerId} for ${key}: the replica set [${state.replicas.join(',')}] does not include broker ${this.brokerId}`);
+            setError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+          }
+        } else {
+          this.logger.info(`Ignoring LeaderAndIsr request from controller ${req.controllerId} for ${key}: leader epoch ${state.leaderEpoch} is not newer than the current leader epoch ${p.leaderEpoch}`);
+          setError(ErrorCode.STALE_CONTROLLER_EPOCH);
+        }
+      }
+      const hooks = this.options.fetcherHooks;
+      if (toLeader.length > 0) {
+        await hooks?.removeFetcherForPartitions(toLeader.map(({ p }) => p.topicPartition));
+        for (const { p, state, topicId } of toLeader) {
+          try {
+            const { highWatermarkIncremented } = await p.makeLeader(state, topicId);
+            if (highWatermarkIncremented) this.tryCompleteDelayedRequests(p.topicPartition);
+          } catch (err) {
+            this.logger.error({ err }, `Skipped the become-leader state change for ${tpKey(p.topicPartition)}: error while opening its log`);
+            errors.set(tpKey(p.topicPartition), { topicPartition: p.topicPartition, errorCode: ErrorCode.KAFKA_STORAGE_ERROR });
+          }
+        }
+      }
+      if (toFollower.length > 0) {
+        const changed: Partition[] = [];
+        for (const { p, state, topicId } of toFollower) {
+          try {
+            if (this.metadataCache.hasAliveBroker(state.leader)) {
+              if (await p.makeFollower(state, topicId)) changed.push(p);
+            } else {
+              // As Kafka: keep the replica (and its high watermark in the checkpoint) even without a live leader.
+              this.logger.error(`Received LeaderAndIsr request for ${tpKey(p.topicPartition)} whose leader ${state.leader} is not alive; not starting to follow`);
+              await p.createLogIfNotExists();
+            }
+          } catch (err) {
+            this.logger.error({ err }, `Skipped the become-follower state change for ${tpKey(p.topicPartition)}: error while opening its log`);
+            errors.set(tpKey(p.topicPartition), { topicPartition: p.topicPartition, errorCode: ErrorCode.KAFKA_STORAGE_ERROR });
+          }
+        }
+        await hooks?.removeFetcherForPartitions(changed.map((p) => p.topicPartition));
+        for (const p of changed) this.completeDelayedFetchOrProduceRequests(p.topicPartition);
+        if (!this.stopped) {
+          await hooks?.addFetcherForPartitions(
+            changed.map((p) => ({ topicPartition: p.topicPartition, leaderId: p.leaderReplicaId ?? -1, fetchOffset: p.highWatermark })),
+          );
+        }
+      }
+      this.startHighWatermarkCheckpointTask();
+      return { errorCode: ErrorCode.NONE, partitionErrors: [...errors.values()] };
+    });
+  }
+
+  /**
+   * Kafka's stopReplicas: an older controller epoch fails the request; a hosted partition needs a
+   * newer leader epoch (or -1/-2) else FENCED_LEADER_EPOCH; with deletePartition the partition is
+   * dropped and its log deleted (LogManager.asyncDelete), even when it is not hosted any more.
+   */
+  stopReplicas(correlationId: number, controllerId: number, controllerEpoch: number, states: readonly StopReplicaPartition[]): Promise<{ errorCode: number; partitionErrors: PartitionError[] }> {
+    return this.withStateChangeLock(async () => {
+      if (controllerEpoch < this._controllerEpoch) {
+        this.logger.warn(
+          `Ignoring StopReplica request from controller ${controllerId} with correlation id ${correlationId} since its controller epoch ${controllerEpoch} is old. ` +
+            `Latest known controller epoch is ${this._controllerEpoch}`,
+        );
+        return { errorCode: ErrorCode.STALE_CONTROLLER_EPOCH, partitionErrors: [] };
+      }
+      this._controllerEpoch = controllerEpoch;
+      const results = new Map<string, PartitionError>();
+      const toStop: StopReplicaPartition[] = [];
+      for (const s of states) {
+        const key = tpKey(s.topicPartition);
+        const p = this.partitions.get(key);
+        if (p === undefined || s.leaderEpoch === EPOCH_DURING_DELETE || s.leaderEpoch === NO_EPOCH || s.leaderEpoch > p.leaderEpoch) {
+          toStop.push(s);
+          results.set(key, { topicPartition: s.topicPartition, errorCode: ErrorCode.NONE });
+        } else {
+          this.logger.warn(`Ignoring StopReplica request from controller ${controllerId} for ${key}: leader epoch ${s.leaderEpoch} is not newer than ${p.leaderEpoch}`);
+          results.set(key, { topicPartition: s.topicPartition, errorCode: ErrorCode.FENCED_LEADER_EPOCH });
+        }
+      }
+      await this.options.fetcherHooks?.removeFetcherForPartitions(toStop.map((s) => s.topicPartition));
+      for (const s of toStop) {
+        const key = tpKey(s.topicPartition);
+        if (s.deletePartition) {
+          const p = this.partitions.get(key);
+          if (p !== undefined) {
+            this.partitions.delete(key);
+            p.delete();
+          }
+        }
+        // Waiting requests on a partition this broker no longer leads complete now instead of timing out.
+        this.completeDelayedFetchOrProduceRequests(s.topicPartition);
+      }
+      for (const s of toStop) {
+        if (!s.deletePartition) continue;
+        try {
+          await this.logManager.asyncDelete(s.topicPartition);
+        } catch (err) {
+          this.logger.error({ err }, `Ignoring StopReplica request (delete=true) for ${tpKey(s.topicPartition)}: error while deleting its log`);
+          results.set(tpKey(s.topicPartition), { topicPartition: s.topicPartition, errorCode: errorCodeOf(err) === ErrorCode.UNKNOWN_SERVER_ERROR ? ErrorCode.KAFKA_STORAGE_ERROR : errorCodeOf(err) });
+        }
+      }
+      return { errorCode: ErrorCode.NONE, partitionErrors: [...results.values()] };
+    });
+  }
+
+  /** Wakes the delayed requests watching a partition whose high watermark moved. */
+  tryCompleteDelayedRequests(tp: TopicPartition): void {
+    const key = tpKey(tp);
+    this.delayedProducePurgatory.checkAndComplete(key);
+    this.delayedFetchPurgatory.checkAndComplete(key);
+    this.delayedDeleteRecordsPurgatory.checkAndComplete(key);
+  }
+
+  completeDelayedFetchOrProduceRequests(tp: TopicPartition): void {
+    const key = tpKey(tp);
+    this.delayedProducePurgatory.checkAndComplete(key);
+    this.delayedFetchPurgatory.checkAndComplete(key);
+  }
+
+  /**
+   * Kafka's appendRecords. acks must be -1, 0 or 1 (else INVALID_REQUIRED_ACKS everywhere). Internal
+   * topics take client appends only when `internalTopicsAllowed`. acks=-1 waits in the produce
+   * purgatory for the high watermark unless every append failed; keys of `entries` are `<topic>-<p>`.
+   */
+  async appendRecords(o: {
+    timeoutMs: number;
+    requiredAcks: number;
+    internalTopicsAllowed: boolean;
+    entries: ReadonlyMap<string, { topicPartition: TopicPartition; records: Buffer }>;
+  }): Promise<Map<string, ProducePartitionResult>> {
+    const results = new Map<string, ProducePartitionResult>();
+    if (o.requiredAcks !== -1 && o.requiredAcks !== 0 && o.requiredAcks !== 1) {
+      for (const key of o.entries.keys()) results.set(key, { errorCode: ErrorCode.INVALID_REQUIRED_ACKS, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, errorMessage: null });
+      return results;
+    }
+    const appended = await Promise.all([...o.entries].map(async ([key, e]) => [key, await this.appendToLocalLog(key, e.topicPartition, e.records, o)] as const));
+    const status = new Map<string, ProducePartitionStatus>();
+    let anySuccess = false;
+    for (const [key, { result, lastOffset }] of appended) {
+      results.set(key, result);
+      status.set(key, { requiredOffset: lastOffset + 1, acksPending: false, result });
+      if (result.errorCode === ErrorCode.NONE) anySuccess = true;
+    }
+    if (o.requiredAcks !== -1 || o.entries.size === 0 || !anySuccess) return results;
+    return new Promise((resolve) => {
+      const op = new DelayedProduce(o.timeoutMs, status, (key) => this.partitionOrError(key, o.entries.get(key)!.topicPartition), resolve);
+      this.delayedProducePurgatory.tryCompleteElseWatch(op, [...o.entries.keys()]);
+    });
+  }
+
+  private async appendToLocalLog(key: string, tp: TopicPartition, records: Buffer, o: { requiredAcks: number; internalTopicsAllowed: boolean }): Promise<{ result: ProducePartitionResult; lastOffset: number }> {
+    const failed = (err: unknown, logStartOffset: number): { result: ProducePartitionResult; lastOffset: number } => ({
+      result: { errorCode: errorCodeOf(err), baseOffset: -1, logAppendTimeMs: -1, logStartOffset, errorMessage: err instanceof Error ? err.message : null },
+      lastOffset: -1,
+    });
+    if (isInternalTopic(tp.topic) && !o.internalTopicsAllowed) {
+      return failed(new KafkaProtocolError('INVALID_TOPIC_EXCEPTION', `Cannot append to internal topic ${tp.topic}`), -1);
+    }
+    try {
+      const p = this.getPartitionOrException(tp);
+      const { info, highWatermarkIncremented } = await p.appendRecordsToLeader(records, o.requiredAcks);
+      if (highWatermarkIncremented) this.tryCompleteDelayedRequests(tp);
+      else this.delayedFetchPurgatory.checkAndComplete(key);
+      return {
+        result: { errorCode: ErrorCode.NONE, baseOffset: info.firstOffset, logAppendTimeMs: info.logAppendTime, logStartOffset: info.logStartOffset, errorMessage: null },
+        lastOffset: info.lastOffset,
+      };
+    } catch (err) {
+      const code = errorCodeOf(err);
+      if (code === ErrorCode.UNKNOWN_SERVER_ERROR) this.logger.error({ err }, `Error processing append operation on partition ${key}`);
+      const bare = [ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, ErrorCode.NOT_LEADER_OR_FOLLOWER, ErrorCode.MESSAGE_TOO_LARGE, ErrorCode.RECORD_LIST_TOO_LARGE, ErrorCode.CORRUPT_MESSAGE, ErrorCode.KAFKA_STORAGE_ERROR] as number[];
+      return failed(err, bare.includes(code) ? -1 : (this.partitions.get(key)?.log?.logStartOffset ?? -1));
+    }
+  }
+
+  /**
+   * Kafka's deleteRecords: moves each leader's log start offset, then waits (DelayedDeleteRecords)
+   * until the low watermark over live replicas reaches it. Internal topics are refused.
+   */
+  async deleteRecords(timeoutMs: number, offsets: ReadonlyMap<string, { topicPartition: TopicPartition; offset: number }>): Promise<Map<string, DeleteRecordsPartitionResult>> {
+    const status = new Map<string, DeleteRecordsPartitionStatus>();
+    let anySuccess = false;
+    for (const [key, { topicPartition: tp, offset }] of offsets) {
+      let requiredOffset = -1;
+      let result: DeleteRecordsPartitionResult;
+      if (isInternalTopic(tp.topic)) {
+        result = { lowWatermark: -1, errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION };
+      } else {
+        try {
+          const r = await this.getPartitionOrException(tp).deleteRecordsOnLeader(offset);
+          requiredOffset = r.requestedOffset;
+          result = { lowWatermark: r.lowWatermark, errorCode: ErrorCode.NONE };
+          anySuccess = true;
+        } catch (err) {
+          if (errorCodeOf(err) === ErrorCode.UNKNOWN_SERVER_ERROR) this.logger.error({ err }, `Error processing delete records operation on partition ${key}`);
+          result = { lowWatermark: -1, errorCode: errorCodeOf(err) };
+        }
+      }
+      status.set(key, { requiredOffset, acksPending: false, result });
+    }
+    if (!anySuccess) return new Map([...status].map(([k, s]) => [k, s.result]));
+    return new Promise((resolve) => {
+      const op = new DelayedDeleteRecords(timeoutMs, status, (key) => this.partitionOrError(key, offsets.get(key)!.topicPartition), resolve);
+      this.delayedDeleteRecordsPurgatory.tryCompleteElseWatch(op, [...offsets.keys()]);
+    });
+  }
+
+  /** Kafka's fetchMessages (see replica-reads.ts). */
+  fetchMessages(params: FetchParams): Promise<LogReadResult[]> {
+    return fetchMessages(this, params);
+  }
+
+  /** ListOffsets v1+: null when no offset matches. */
+  fetchOffsetForTimestamp(tp: TopicPartition, timestamp: number, isolationLevel: number | null, currentLeaderEpoch: number, fetchOnlyFromLeader: boolean): Promise<TimestampAndOffsetResult | null> {
+    return this.getPartitionOrException(tp).fetchOffsetForTimestamp(timestamp, isolationLevel, currentLeaderEpoch, fetchOnlyFromLeader);
+  }
+
+  /** ListOffsets v0. */
+  legacyFetchOffsetsForTimestamp(tp: TopicPartition, timestamp: number, maxNumOffsets: number, isFromConsumer: boolean, fetchOnlyFromLeader: boolean): Promise<number[]> {
+    return this.getPartitionOrException(tp).legacyFetchOffsetsForTimestamp(timestamp, maxNumOffsets, isFromConsumer, fetchOnlyFromLeader);
+  }
+
+  /** DescribeLogDirs; `partitions` null means all (keys `<topic>-<p>`). */
+  describeLogDirs(partitions: ReadonlySet<string> | null): ReturnType<typeof describeLogDirs> {
+    return describeLogDirs(this, partitions);
+  }
+
+  /** The high watermark of every hosted partition with a log, keyed `<topic>-<p>`. */
+  highWatermarks(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [key, p] of this.partitions) if (p.log !== undefined) out.set(key, p.highWatermark);
+    return out;
+  }
+
+  /** Writes replication-offset-checkpoint in every log dir (runs one at a time). */
+  checkpointHighWatermarks(): Promise<void> {
+    const run = this.checkpointing.then(() => this.logManager.checkpointHighWatermarks(this.highWatermarks()));
+    this.checkpointing = run.catch((err: unknown) => this.logger.error({ err }, 'Error while writing the high watermark checkpoint'));
+    return run;
+  }
+
+  private startHighWatermarkCheckpointTask(): void {
+    if (this.hwCheckpointTask !== undefined || this.stopped) return;
+    const interval = this.options.highWatermarkCheckpointIntervalMs ?? 5000;
+    this.hwCheckpointTask = this.options.scheduler.schedule('highwatermark-checkpoint', () => this.checkpointHighWatermarks().catch(() => undefined), interval, interval);
+  }
+
+  /** Stops the timers, completes waiting requests, and (by default) checkpoints the high watermarks. */
+  async shutdown(checkpointHighWatermarks = true): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.logger.info('Shutting down');
+    this.hwCheckpointTask?.cancel();
+    this.hwCheckpointTask = undefined;
+    this.delayedFetchPurgatory.shutdown();
+    this.delayedProducePurgatory.shutdown();
+    this.delayedDeleteRecordsPurgatory.shutdown();
+    await this.stateChangeTail;
+    if (checkpointHighWatermarks) await this.checkpointHighWatermarks().catch(() => undefined);
+    this.logger.info('Shut down completely');
+  }
+}

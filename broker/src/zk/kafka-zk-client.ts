@@ -1,0 +1,448 @@
+/**
+ * Kafka's KafkaZkClient: the broker's and controller's typed operations on ZooKeeper, built only on
+ * ZkClient and the znode catalogue (znodes.ts). Reads of many znodes are issued together (Kafka's
+ * pipelined async requests). Without ZooKeeper multi, fencing is by each znode's own zkVersion (README).
+ */
+import { randomBytes } from 'node:crypto';
+import { createLogger, type Logger } from '../common/logger';
+import type { ZkClient } from './client';
+import { isZkError, ZkError } from './errors';
+import {
+  BrokerIdZNode,
+  BrokerIdsZNode,
+  BrokerSequenceIdZNode,
+  ClusterIdZNode,
+  ConfigEntityZNode,
+  ControllerEpochZNode,
+  ControllerZNode,
+  DeleteTopicsTopicZNode,
+  DeleteTopicsZNode,
+  IsrChangeNotificationSequenceZNode,
+  IsrChangeNotificationZNode,
+  PERSISTENT_ZK_PATHS,
+  TopicPartitionStateZNode,
+  TopicPartitionZNode,
+  TopicPartitionsZNode,
+  TopicZNode,
+  TopicsZNode,
+  isValidTopicId,
+  type BrokerRegistration,
+  type ConfigType,
+  type PartitionAssignment,
+  type TopicPartition,
+} from './znodes';
+
+export type { TopicPartition } from './znodes';
+
+/** A live broker as the controller knows it: its registration and its epoch (czxid of /brokers/ids/<id>). */
+export interface BrokerInfo {
+  id: number;
+  registration: BrokerRegistration;
+  epoch: bigint;
+}
+
+/** Kafka's LeaderAndIsr: the partition state znode's content plus its zkVersion. */
+export interface LeaderAndIsr {
+  /** -1 = no leader */
+  leader: number;
+  leaderEpoch: number;
+  isr: number[];
+  zkVersion: number;
+}
+
+/** Kafka's LeaderIsrAndControllerEpoch. */
+export interface LeaderIsrAndEpoch {
+  leaderAndIsr: LeaderAndIsr;
+  controllerEpoch: number;
+}
+
+/** A topic's assignment as read from /brokers/topics/<t>, with that znode's zkVersion. */
+export interface TopicAssignmentWithVersion {
+  topic: string;
+  topicId: string | undefined;
+  partitions: Map<number, PartitionAssignment>;
+  zkVersion: number;
+}
+
+/** Kafka's UpdateLeaderAndIsrResult: per-partition outcome, and partitions to retry (BADVERSION). */
+export interface UpdateLeaderAndIsrResult {
+  finished: Map<string, { partition: TopicPartition; leaderAndIsr?: LeaderAndIsr; error?: Error }>;
+  partitionsToRetry: TopicPartition[];
+}
+
+/** Thrown when this broker is not (or no longer) the controller (Kafka's ControllerMovedException). */
+export class ControllerMovedError extends Error {
+  override readonly name = 'ControllerMovedError';
+}
+
+/** Map key for a partition: `topic-partition`, as Kafka's TopicPartition.toString. */
+export function tpKey(tp: TopicPartition): string {
+  return `${tp.topic}-${tp.partition}`;
+}
+
+/** A random topic id, as Uuid.randomUuid (never ZERO_UUID nor the metadata topic id 1). */
+export function randomTopicId(): string {
+  for (;;) {
+    const bytes = randomBytes(16);
+    const id = bytes.toString('base64url');
+    const special = bytes.subarray(0, 15).every((b) => b === 0) && (bytes[15] === 0 || bytes[15] === 1);
+    if (!special && isValidTopicId(id)) return id;
+  }
+}
+
+export class KafkaZkClient {
+  private readonly log: Logger;
+
+  constructor(
+    readonly zk: ZkClient,
+    logger?: Logger,
+  ) {
+    this.log = logger ?? createLogger('KafkaZkClient');
+  }
+
+  // ---- cluster, broker registration ------------------------------------------------------------
+
+  /** createTopLevelPaths: every persistent path of ZkData.PersistentZkPaths. */
+  async makeSurePersistentPathsExist(): Promise<void> {
+    for (const path of PERSISTENT_ZK_PATHS) await this.zk.ensurePath(path);
+  }
+
+  /** The cluster id in /cluster/id, writing `proposed` when there is none (a racing writer wins). */
+  async getOrCreateClusterId(proposed: string): Promise<string> {
+    const existing = await this.zk.getOrNull(ClusterIdZNode.path);
+    if (existing !== null) return ClusterIdZNode.decode(existing.data);
+    try {
+      await this.zk.createRecursive(ClusterIdZNode.path, ClusterIdZNode.encode(proposed));
+      return proposed;
+    } catch (err) {
+      if (!isZkError(err, 'NODEEXISTS')) throw err;
+      return ClusterIdZNode.decode((await this.zk.get(ClusterIdZNode.path)).data);
+    }
+  }
+
+  /** Kafka's generateBrokerId: bump /brokers/seqid's zkVersion; id = version + reserved.broker.max.id. */
+  async generateBrokerId(maxReservedBrokerId: number): Promise<number> {
+    for (;;) {
+      try {
+        const stat = await this.zk.set(BrokerSequenceIdZNode.path, null, -1);
+        return stat.version + maxReservedBrokerId;
+      } catch (err) {
+        if (!isZkError(err, 'NONODE')) throw err;
+        await this.zk.ensurePath(BrokerSequenceIdZNode.path);
+      }
+    }
+  }
+
+  /**
+   * Creates the ephemeral /brokers/ids/<id> and returns the broker epoch (its czxid). A znode left by
+   * this very session (a create resent after a lost connection) is accepted; one owned by another
+   * session means the id is taken.
+   */
+  async registerBroker(brokerId: number, registration: BrokerRegistration): Promise<bigint> {
+    const path = BrokerIdZNode.path(brokerId);
+    try {
+      await this.zk.createRecursive(path, BrokerIdZNode.encode(registration), { mode: 'ephemeral' });
+    } catch (err) {
+      if (!isZkError(err, 'NODEEXISTS')) throw err;
+      const existing = await this.zk.exists(path);
+      if (existing === null || existing.ephemeralOwner !== this.zk.sessionId) {
+        throw new Error(
+          `Error while registering broker ${brokerId}: ${path} already exists and is owned by another ZooKeeper session ` +
+            `(${existing?.ephemeralOwner ?? 'unknown'}); broker.id ${brokerId} is taken by a live broker`,
+          { cause: err },
+        );
+      }
+    }
+    const stat = await this.zk.exists(path);
+    if (stat === null) throw new ZkError('NONODE', -101, 'registerBroker', path, 'registration vanished');
+    this.log.info({ brokerId, path, brokerEpoch: stat.czxid.toString() }, 'registered broker');
+    return stat.czxid;
+  }
+
+  async getSortedBrokerList(): Promise<number[]> {
+    const children = (await this.zk.getOrNull(BrokerIdsZNode.path)) === null ? [] : await this.zk.getChildren(BrokerIdsZNode.path);
+    return children.map(Number).filter((n) => Number.isInteger(n)).sort((a, b) => a - b);
+  }
+
+  /** Every registered broker with its epoch (Kafka's getAllBrokerAndEpochsInCluster), by id. */
+  async getAllBrokersInCluster(): Promise<BrokerInfo[]> {
+    const ids = await this.getSortedBrokerList();
+    const brokers = await Promise.all(ids.map((id) => this.getBroker(id)));
+    return brokers.filter((b): b is BrokerInfo => b !== null);
+  }
+
+  async getBroker(brokerId: number): Promise<BrokerInfo | null> {
+    const path = BrokerIdZNode.path(brokerId);
+    const node = await this.zk.getOrNull(path);
+    if (node === null) return null;
+    return { id: brokerId, registration: BrokerIdZNode.decode(node.data, path), epoch: node.stat.czxid };
+  }
+
+  // ---- controller ------------------------------------------------------------------------------
+
+  async getControllerId(): Promise<number | null> {
+    const node = await this.zk.getOrNull(ControllerZNode.path);
+    return node === null ? null : ControllerZNode.decode(node.data).brokerId;
+  }
+
+  /** /controller_epoch's value and zkVersion, or null when it does not exist. */
+  async getControllerEpoch(): Promise<{ epoch: number; zkVersion: number } | null> {
+    const node = await this.zk.getOrNull(ControllerEpochZNode.path);
+    return node === null ? null : { epoch: ControllerEpochZNode.decode(node.data), zkVersion: node.stat.version };
+  }
+
+  /**
+   * Kafka's registerControllerAndIncrementControllerEpoch without multi: read /controller_epoch
+   * (creating it with 0), create the ephemeral /controller, then set /controller_epoch to epoch + 1
+   * conditionally on the zkVersion read. Returns the new epoch and its zkVersion. Losing either step
+   * to another broker throws ControllerMovedError (a won /controller is given back first).
+   */
+  async registerControllerAndIncrementControllerEpoch(controllerId: number, nowMs: number = Date.now()): Promise<{ epoch: number; epochZkVersion: number }> {
+    let current = await this.getControllerEpoch();
+    if (current === null) {
+      try {
+        await this.zk.create(ControllerEpochZNode.path, ControllerEpochZNode.encode(0));
+      } catch (err) {
+        if (!isZkError(err, 'NODEEXISTS')) throw err;
+      }
+      current = await this.getControllerEpoch();
+      if (current === null) throw new ControllerMovedError('/controller_epoch vanished during controller election');
+    }
+    const newEpoch = current.epoch + 1;
+    try {
+      await this.zk.create(ControllerZNode.path, ControllerZNode.encode(controllerId, nowMs), { mode: 'ephemeral' });
+    } catch (err) {
+      if (!isZkError(err, 'NODEEXISTS')) throw err;
+      const stat = await this.zk.exists(ControllerZNode.path);
+      // Our own create, resent after a lost connection, is still ours.
+      if (stat === null || stat.ephemeralOwner !== this.zk.sessionId || (await this.getControllerId()) !== controllerId) {
+        throw new ControllerMovedError(`broker ${await this.getControllerId()} is the controller`);
+      }
+    }
+    try {
+      const stat = await this.zk.set(ControllerEpochZNode.path, ControllerEpochZNode.encode(newEpoch), current.zkVersion);
+      return { epoch: newEpoch, epochZkVersion: stat.version };
+    } catch (err) {
+      if (!isZkError(err, 'BADVERSION')) throw err;
+      const now = await this.getControllerEpoch();
+      if (now !== null && now.epoch === newEpoch && now.zkVersion === current.zkVersion + 1) {
+        return { epoch: newEpoch, epochZkVersion: now.zkVersion };
+      }
+      await this.deleteController(controllerId);
+      throw new ControllerMovedError(`/controller_epoch moved to ${now?.epoch ?? 'nothing'} while electing epoch ${newEpoch}`);
+    }
+  }
+
+  /** Deletes /controller if it is still this controller's (resignation, triggerControllerMove). */
+  async deleteController(controllerId: number): Promise<void> {
+    const node = await this.zk.getOrNull(ControllerZNode.path);
+    if (node === null || ControllerZNode.decode(node.data).brokerId !== controllerId) return;
+    try {
+      await this.zk.delete(ControllerZNode.path, node.stat.version);
+    } catch (err) {
+      if (!isZkError(err, 'NONODE') && !isZkError(err, 'BADVERSION')) throw err;
+    }
+  }
+
+  // ---- topics ----------------------------------------------------------------------------------
+
+  async getAllTopicsInCluster(): Promise<string[]> {
+    try {
+      return await this.zk.getChildren(TopicsZNode.path);
+    } catch (err) {
+      if (isZkError(err, 'NONODE')) return [];
+      throw err;
+    }
+  }
+
+  /** /brokers/topics/<t> for each topic that exists: assignment, topic id and zkVersion. */
+  async getReplicaAssignmentAndTopicIds(topics: Iterable<string>): Promise<Map<string, TopicAssignmentWithVersion>> {
+    const list = [...topics];
+    const nodes = await Promise.all(list.map((t) => this.zk.getOrNull(TopicZNode.path(t))));
+    const out = new Map<string, TopicAssignmentWithVersion>();
+    list.forEach((topic, i) => {
+      const node = nodes[i];
+      if (node === null) return;
+      const a = TopicZNode.decode(node.data, TopicZNode.path(topic));
+      out.set(topic, { topic, topicId: a.topicId, partitions: a.partitions, zkVersion: node.stat.version });
+    });
+    return out;
+  }
+
+  /**
+   * Writes a fresh topic id into each topic znode that lacks one (Kafka 2.8 at IBP >= 2.8), conditional
+   * on the zkVersion read. On BADVERSION the znode is read again and its id (if someone wrote one) used.
+   */
+  async setTopicIds(topics: TopicAssignmentWithVersion[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const t of topics) {
+      if (t.topicId !== undefined) {
+        out.set(t.topic, t.topicId);
+        continue;
+      }
+      const id = randomTopicId();
+      const path = TopicZNode.path(t.topic);
+      try {
+        await this.zk.set(path, TopicZNode.encode({ topicId: id, partitions: t.partitions }), t.zkVersion);
+        out.set(t.topic, id);
+      } catch (err) {
+        if (!isZkError(err, 'BADVERSION') && !isZkError(err, 'NONODE')) throw err;
+        const again = (await this.getReplicaAssignmentAndTopicIds([t.topic])).get(t.topic);
+        if (again === undefined) continue;
+        if (again.topicId !== undefined) out.set(t.topic, again.topicId);
+        else out.set(t.topic, (await this.setTopicIds([again])).get(t.topic) ?? id);
+      }
+    }
+    return out;
+  }
+
+  /** The partition state znodes that exist, with their zkVersions. */
+  async getTopicPartitionStates(partitions: Iterable<TopicPartition>): Promise<Map<string, LeaderIsrAndEpoch>> {
+    const list = [...partitions];
+    const nodes = await Promise.all(list.map((tp) => this.zk.getOrNull(TopicPartitionStateZNode.path(tp.topic, tp.partition))));
+    const out = new Map<string, LeaderIsrAndEpoch>();
+    list.forEach((tp, i) => {
+      const node = nodes[i];
+      if (node === null) return;
+      const s = TopicPartitionStateZNode.decode(node.data, TopicPartitionStateZNode.path(tp.topic, tp.partition));
+      out.set(tpKey(tp), {
+        leaderAndIsr: { leader: s.leader, leaderEpoch: s.leaderEpoch, isr: s.isr, zkVersion: node.stat.version },
+        controllerEpoch: s.controllerEpoch,
+      });
+    });
+    return out;
+  }
+
+  /**
+   * Kafka's createTopicPartitionStatesRaw (after createTopicPartitions): makes .../partitions/<p> and
+   * creates .../partitions/<p>/state. Returns per partition null on success or the ZkError
+   * (NODEEXISTS when another controller got there first).
+   */
+  async createTopicPartitionStatesRaw(
+    states: ReadonlyArray<{ partition: TopicPartition; leaderAndIsr: LeaderAndIsr }>,
+    controllerEpoch: number,
+  ): Promise<Map<string, ZkError | null>> {
+    const out = new Map<string, ZkError | null>();
+    await Promise.all(
+      states.map(async ({ partition: tp, leaderAndIsr: l }) => {
+        try {
+          await this.zk.ensurePath(TopicPartitionsZNode.path(tp.topic));
+          await this.zk.ensurePath(TopicPartitionZNode.path(tp.topic, tp.partition));
+          const data = TopicPartitionStateZNode.encode({ leader: l.leader, leaderEpoch: l.leaderEpoch, isr: l.isr, controllerEpoch });
+          await this.zk.create(TopicPartitionStateZNode.path(tp.topic, tp.partition), data);
+          out.set(tpKey(tp), null);
+        } catch (err) {
+          if (!(err instanceof ZkError)) throw err;
+          out.set(tpKey(tp), err);
+        }
+      }),
+    );
+    return out;
+  }
+
+  /**
+   * Kafka's updateLeaderAndIsr: conditional sets on each state's zkVersion. OK ⇒ the new LeaderAndIsr
+   * with the new zkVersion; BADVERSION ⇒ retry (re-read first); other errors ⇒ failed.
+   */
+  async updateLeaderAndIsr(
+    updates: ReadonlyArray<{ partition: TopicPartition; leaderAndIsr: LeaderAndIsr }>,
+    controllerEpoch: number,
+  ): Promise<UpdateLeaderAndIsrResult> {
+    const result: UpdateLeaderAndIsrResult = { finished: new Map(), partitionsToRetry: [] };
+    await Promise.all(
+      updates.map(async ({ partition: tp, leaderAndIsr: l }) => {
+        const data = TopicPartitionStateZNode.encode({ leader: l.leader, leaderEpoch: l.leaderEpoch, isr: l.isr, controllerEpoch });
+        try {
+          const stat = await this.zk.set(TopicPartitionStateZNode.path(tp.topic, tp.partition), data, l.zkVersion);
+          result.finished.set(tpKey(tp), { partition: tp, leaderAndIsr: { ...l, zkVersion: stat.version } });
+        } catch (err) {
+          if (isZkError(err, 'BADVERSION')) result.partitionsToRetry.push(tp);
+          else result.finished.set(tpKey(tp), { partition: tp, error: err instanceof Error ? err : new Error(String(err)) });
+        }
+      }),
+    );
+    return result;
+  }
+
+  // ---- topic deletion, configs -----------------------------------------------------------------
+
+  async getTopicDeletions(): Promise<string[]> {
+    try {
+      return await this.zk.getChildren(DeleteTopicsZNode.path);
+    } catch (err) {
+      if (isZkError(err, 'NONODE')) return [];
+      throw err;
+    }
+  }
+
+  async deleteTopicDeletions(topics: Iterable<string>): Promise<void> {
+    await Promise.all([...topics].map((t) => this.deleteIfExists(DeleteTopicsTopicZNode.path(t))));
+  }
+
+  /** Deletes /brokers/topics/<t> and everything under it. */
+  async deleteTopicZNode(topic: string): Promise<void> {
+    await this.zk.deleteRecursive(TopicZNode.path(topic));
+  }
+
+  async deleteTopicConfigs(topics: Iterable<string>): Promise<void> {
+    await Promise.all([...topics].map((t) => this.zk.deleteRecursive(ConfigEntityZNode.topicPath(t))));
+  }
+
+  async topicExists(topic: string): Promise<boolean> {
+    return (await this.zk.exists(TopicZNode.path(topic))) !== null;
+  }
+
+  /** /config/<type>/<name> as a map (empty when absent). */
+  async getEntityConfigs(entityType: ConfigType, entityName: string): Promise<Map<string, string>> {
+    const path = ConfigEntityZNode.path(entityType, entityName);
+    const node = await this.zk.getOrNull(path);
+    return node === null ? new Map() : ConfigEntityZNode.decode(node.data, path);
+  }
+
+  // ---- ISR change notifications ----------------------------------------------------------------
+
+  /** Sequence numbers of the pending /isr_change_notification/isr_change_<seq> znodes, sorted. */
+  async getAllIsrChangeNotifications(): Promise<string[]> {
+    try {
+      const children = await this.zk.getChildren(IsrChangeNotificationZNode.path);
+      return children.map((c) => c.substring(IsrChangeNotificationSequenceZNode.prefix.length)).sort();
+    } catch (err) {
+      if (isZkError(err, 'NONODE')) return [];
+      throw err;
+    }
+  }
+
+  /** The partitions listed in the given notifications (ones deleted meanwhile are skipped). */
+  async getPartitionsFromIsrChangeNotifications(sequenceNumbers: readonly string[]): Promise<TopicPartition[]> {
+    const nodes = await Promise.all(sequenceNumbers.map((s) => this.zk.getOrNull(IsrChangeNotificationSequenceZNode.path(s))));
+    const out: TopicPartition[] = [];
+    nodes.forEach((node, i) => {
+      if (node === null) return;
+      try {
+        out.push(...IsrChangeNotificationSequenceZNode.decode(node.data, IsrChangeNotificationSequenceZNode.path(sequenceNumbers[i])));
+      } catch (err) {
+        this.log.warn({ err }, 'ignoring malformed ISR change notification');
+      }
+    });
+    return out;
+  }
+
+  async deleteIsrChangeNotifications(sequenceNumbers: readonly string[]): Promise<void> {
+    await Promise.all(sequenceNumbers.map((s) => this.deleteIfExists(IsrChangeNotificationSequenceZNode.path(s))));
+  }
+
+  /** Writes an ISR change notification (the leader side, pre-2.7-IV2 path). */
+  async propagateIsrChanges(partitions: Iterable<TopicPartition>): Promise<string> {
+    return this.zk.create(IsrChangeNotificationSequenceZNode.path(), IsrChangeNotificationSequenceZNode.encode(partitions), {
+      mode: 'persistent_sequential',
+    });
+  }
+
+  private async deleteIfExists(path: string): Promise<void> {
+    try {
+      await this.zk.delete(path);
+    } catch (err) {
+      if (!isZkError(err, 'NONODE')) throw err;
+    }
+  }
+}

@@ -13,7 +13,9 @@
  * - memory (measured first): RSS while appending 10 GiB (retention keeps the disk use bounded; the
  *   appends are real file writes).
  *
- * SAMSA_BENCH_SCALE scales every size (0.05 for a quick run); SAMSA_BENCH_DIR picks the directory.
+ * SAMSA_BENCH_SCALE scales every size (0.05 for a quick run); SAMSA_BENCH_DIR picks the directory;
+ * SAMSA_BENCH_ONLY runs some parts only (comma-separated: memory, append16k, append1m, read,
+ * lookup, recovery, compaction).
  */
 import * as fs from 'node:fs';
 import { cpus } from 'node:os';
@@ -334,20 +336,26 @@ function print(rows: readonly BenchResult[]): void {
   }
 }
 
+/** SAMSA_BENCH_ONLY=append16k,append1m (for instance) runs only those parts; unset runs all. */
+const ONLY = process.env.SAMSA_BENCH_ONLY?.split(',').map((p) => p.trim()).filter((p) => p !== '');
+const runs = (part: string): boolean => ONLY === undefined || ONLY.length === 0 || ONLY.includes(part);
+
 export async function benchLog(report: (rows: readonly BenchResult[]) => void = print): Promise<void> {
   const root = makeBenchDir('log-bench');
   try {
     // First, while the heap holds nothing from the other benchmarks.
-    report(await benchMemory(root));
-    report(await benchAppend(root, 16 * KiB));
-    report(await benchAppend(root, MiB));
-    const tail = scaled(100 * MiB);
-    const built = await buildLog(root, scaled(GiB), tail);
-    report(await benchRead(built));
-    report(await benchLookup(built));
-    report(await benchRecovery(built, tail));
-    removeDir(built.dir);
-    report(await benchCompaction(root));
+    if (runs('memory')) report(await benchMemory(root));
+    if (runs('append16k')) report(await benchAppend(root, 16 * KiB));
+    if (runs('append1m')) report(await benchAppend(root, MiB));
+    if (runs('read') || runs('lookup') || runs('recovery')) {
+      const tail = scaled(100 * MiB);
+      const built = await buildLog(root, scaled(GiB), tail);
+      if (runs('read')) report(await benchRead(built));
+      if (runs('lookup')) report(await benchLookup(built));
+      if (runs('recovery')) report(await benchRecovery(built, tail));
+      removeDir(built.dir);
+    }
+    if (runs('compaction')) report(await benchCompaction(root));
   } finally {
     removeDir(root);
   }

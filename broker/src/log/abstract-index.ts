@@ -1,10 +1,15 @@
 /**
- * Shared machinery of Kafka's sparse indexes (AbstractIndex). Kafka memory-maps the index file;
- * Node has no mmap, so the entries live in a Buffer (grown by doubling as entries arrive, never
- * the whole preallocation) and every appended entry is also written to the file at its slot with
- * one positional write. The file itself looks exactly like Kafka's: preallocated to
- * segment.index.bytes (rounded down to whole entries) while the segment is active, trimmed to the
- * real entries when the segment is rolled or closed.
+ * Shared machinery of Kafka's sparse indexes (AbstractIndex). Kafka memory-maps the index file,
+ * so an appended entry costs no system call and reaches the file when the page cache does. Node
+ * has no mmap: the entries live in a Buffer (grown by doubling as entries arrive, never the whole
+ * preallocation), and entries appended since the last write-out are written to the file together,
+ * in one positional write, by writePending(): on flush (before the fsync that lets the recovery
+ * point move past them), resize/trim (roll), close, rename and unload, and whenever
+ * MAX_PENDING_ENTRIES have gathered. Entries not yet written
+ * when the process dies belong to segments after the recovery point, whose indexes recovery
+ * rebuilds from the .log anyway (as Kafka's do, whatever an mmap'd index held). The file itself
+ * looks exactly like Kafka's: preallocated to segment.index.bytes (rounded down to whole entries)
+ * while the segment is active, trimmed to the real entries when the segment is rolled or closed.
  *
  * Indexes of inactive segments are loaded lazily (see LogSegment) and can be unloaded again, so
  * memory follows what is being read, not how much data the log holds.
@@ -24,6 +29,12 @@ export class InvalidOffsetError extends Error {
 }
 
 const INITIAL_CAPACITY_ENTRIES = 64;
+/**
+ * Pending entries are also written out once this many have gathered, so the file of an active
+ * segment that is never flushed lags its index by a bounded amount (a reader of the file, e.g.
+ * a dump tool, sees nearly what an mmap'd index would show) at 1/64 of a write per entry.
+ */
+const MAX_PENDING_ENTRIES = 64;
 const INT32_MAX = 2147483647;
 
 export interface IndexOptions {
@@ -43,6 +54,8 @@ export abstract class AbstractIndex {
   /** Entries in memory; null while unloaded. Capacity may exceed the entries in use. */
   protected buf: Buffer | null = null;
   protected entryCount = 0;
+  /** Entries [0, writtenCount) are in the file; [writtenCount, entryCount) only in memory. */
+  private writtenCount = 0;
   private maxEntryCount = 0;
   /** Length of the file on disk. */
   private fileLength = 0;
@@ -88,6 +101,7 @@ export abstract class AbstractIndex {
     this.fileLength = length;
     this.maxEntryCount = length / this.entrySize;
     this.entryCount = 0;
+    this.writtenCount = 0;
     this.buf = Buffer.allocUnsafe(Math.min(length, INITIAL_CAPACITY_ENTRIES * this.entrySize));
   }
 
@@ -106,6 +120,7 @@ export abstract class AbstractIndex {
       this.buf = buf;
     });
     this.entryCount = Math.floor(this.fileLength / this.entrySize);
+    this.writtenCount = this.entryCount;
     this.maxEntryCount = this.entryCount;
     if (this.fileLength % this.entrySize !== 0) {
       throw new CorruptIndexError(
@@ -115,8 +130,24 @@ export abstract class AbstractIndex {
     this.sanityCheck();
   }
 
-  /** Drops the in-memory entries (the file keeps them); load() brings them back. */
+  /** Entries appended but not yet written to the file. */
+  get pendingEntries(): number {
+    return this.entryCount - this.writtenCount;
+  }
+
+  /** Writes the entries appended since the last write-out to their slots, in one positional write. */
+  writePending(): void {
+    const from = this.writtenCount;
+    const to = this.entryCount;
+    if (to <= from || this.buf === null) return;
+    const size = this.entrySize;
+    this.pool.useSync(this.file, (fd) => writeAtSync(fd, this.buf!, from * size, from * size, (to - from) * size));
+    this.writtenCount = to;
+  }
+
+  /** Drops the in-memory entries (written to the file first); load() brings them back. */
   unload(): void {
+    this.writePending();
     this.buf = null;
   }
 
@@ -125,6 +156,7 @@ export abstract class AbstractIndex {
    * how the active segment's index is preallocated and how a rolled one is trimmed.
    */
   resize(newSize: number): boolean {
+    this.writePending();
     const length = roundDown(newSize, this.entrySize);
     if (length === this.fileLength) return false;
     this.pool.useSync(this.file, (fd) => fs.ftruncateSync(fd, length));
@@ -141,6 +173,7 @@ export abstract class AbstractIndex {
   /** Removes all entries and preallocates again (recovery rebuilds the index from scratch). */
   reset(): void {
     this.entryCount = 0;
+    this.writtenCount = 0;
     // Truncating to 0 first zeroes stale entries so a crash mid-rebuild cannot resurrect them.
     this.pool.useSync(this.file, (fd) => fs.ftruncateSync(fd, 0), { create: true });
     this.fileLength = 0;
@@ -148,17 +181,21 @@ export abstract class AbstractIndex {
     this.buf = Buffer.allocUnsafe(Math.min(this.fileLength, INITIAL_CAPACITY_ENTRIES * this.entrySize));
   }
 
+  /** Writes pending entries, then fsyncs: what a flush covers must be in the file first. */
   async flush(): Promise<void> {
+    this.writePending();
     await this.pool.use(this.file, (fd) => fsyncFd(fd));
   }
 
   /** Trims and releases the descriptor. */
   async close(): Promise<void> {
+    this.writePending();
     if (this.fileLength !== this.entryCount * this.entrySize && this.buf !== null) this.trimToValidSize();
     await this.pool.evict(this.file);
   }
 
   async renameTo(newFile: string): Promise<void> {
+    this.writePending();
     await this.pool.evict(this.file);
     try {
       await fs.promises.rename(this.file, newFile);
@@ -172,6 +209,7 @@ export abstract class AbstractIndex {
   async deleteIfExists(): Promise<boolean> {
     await this.pool.evict(this.file);
     this.buf = null;
+    this.writtenCount = this.entryCount; // the file is going: nothing left to write
     try {
       await fs.promises.unlink(this.file);
       return true;
@@ -201,8 +239,8 @@ export abstract class AbstractIndex {
 
   /**
    * Appending is two steps so no closure is made per entry: slotForAppend() returns where the
-   * subclass writes the entry in the in-memory buffer (`this.buf`), and commitAppend() writes the
-   * same bytes to the file at the entry's slot with one positional write.
+   * subclass writes the entry in the in-memory buffer (`this.buf`), and commitAppend() counts it;
+   * the bytes reach the file with the next writePending().
    */
   protected slotForAppend(): number {
     const size = this.entrySize;
@@ -216,14 +254,8 @@ export abstract class AbstractIndex {
     return pos;
   }
 
-  protected commitAppend(pos: number): void {
-    const lease = this.pool.acquire(this.file);
-    try {
-      writeAtSync(lease.fd, this.buf!, pos, pos, this.entrySize);
-    } finally {
-      lease.release();
-    }
-    this.entryCount++;
+  protected commitAppend(): void {
+    if (++this.entryCount - this.writtenCount >= MAX_PENDING_ENTRIES) this.writePending();
   }
 
   /**
@@ -240,6 +272,9 @@ export abstract class AbstractIndex {
 
   protected truncateToEntries(entries: number): void {
     this.entryCount = Math.max(0, Math.min(entries, this.entryCount));
+    // Removed entries already in the file stay there past the count, as before (the slots are
+    // reused by the next appends); removed pending ones are simply never written.
+    this.writtenCount = Math.min(this.writtenCount, this.entryCount);
   }
 
   /**
@@ -280,7 +315,20 @@ export function roundDown(value: number, factor: number): number {
   return factor * Math.floor(value / factor);
 }
 
+/**
+ * Big-endian int32 (or uint32) at `pos`, written byte by byte: Buffer.writeInt32BE's argument
+ * checks cost more than the write, and this runs several times per append. The caller keeps
+ * `pos + 4 <= buf.length`.
+ */
+export function writeInt32(buf: Buffer, pos: number, value: number): void {
+  buf[pos] = value >>> 24;
+  buf[pos + 1] = value >>> 16;
+  buf[pos + 2] = value >>> 8;
+  buf[pos + 3] = value;
+}
+
+/** Big-endian int64 at `pos` from a safe integer (offsets, timestamps). */
 export function writeInt64(buf: Buffer, pos: number, value: number): void {
-  buf.writeInt32BE(Math.floor(value / 4294967296), pos);
-  buf.writeUInt32BE(value >>> 0, pos + 4);
+  writeInt32(buf, pos, Math.floor(value / 4294967296));
+  writeInt32(buf, pos + 4, value >>> 0);
 }

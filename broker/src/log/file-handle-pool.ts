@@ -62,6 +62,8 @@ export class FileHandlePool {
   private readonly logger: Logger | undefined;
   /** Map iteration order is insertion order: re-inserting on use makes it an LRU list. */
   private readonly entries = new Map<string, PoolEntry>();
+  /** The entry last moved to the end of `entries` (re-inserting it again would change nothing). */
+  private mostRecent: PoolEntry | undefined;
   private readonly doomed = new Set<PoolEntry>();
   private sweepTask: ScheduledTask | undefined;
   private peak = 0;
@@ -100,20 +102,23 @@ export class FileHandlePool {
    * Leases the descriptor of `file`, opening it read-write if needed. `create` opens with 'w+'
    * (create or truncate); an already open descriptor of that path is truncated instead.
    */
-  acquire(file: string, options: { create?: boolean } = {}): FileLease {
+  acquire(file: string, options?: { create?: boolean }): FileLease {
     if (this.closed) throw new Error(`file handle pool is closed (opening ${file})`);
     let entry = this.entries.get(file);
     if (entry) {
-      this.entries.delete(file);
-      this.entries.set(file, entry);
-      if (options.create) fs.ftruncateSync(entry.fd, 0);
+      if (entry !== this.mostRecent) {
+        this.entries.delete(file);
+        this.entries.set(file, entry);
+      }
+      if (options?.create) fs.ftruncateSync(entry.fd, 0);
     } else {
       this.makeRoom();
-      const fd = fs.openSync(file, options.create ? 'w+' : 'r+');
+      const fd = fs.openSync(file, options?.create ? 'w+' : 'r+');
       entry = { path: file, fd, refs: 0, lastUsedMs: this.time.milliseconds(), doomed: false, onClosed: [] };
       this.entries.set(file, entry);
       if (this.openCount > this.peak) this.peak = this.openCount;
     }
+    this.mostRecent = entry;
     entry.refs++;
     return new Lease(this, entry);
   }

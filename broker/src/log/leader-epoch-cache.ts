@@ -59,8 +59,9 @@ export class LeaderEpochFileCache {
    * An entry that breaks monotonicity wins: entries with an epoch ≥ its epoch or a start offset ≥ its
    * start offset are removed first, with a warning when that drops real history.
    */
-  assign(epoch: number, startOffset: number): Promise<void> {
-    if (!this.assignEntry({ epoch, startOffset })) return Promise.resolve();
+  assign(epoch: number, startOffset: number): Promise<void> | undefined {
+    // Nothing to write: no Promise, so the append path can go on synchronously.
+    if (!this.assignEntry({ epoch, startOffset })) return undefined;
     this.logger.debug(`Appended new epoch entry ${formatEntries([{ epoch, startOffset }])}. Cache now contains ${this.epochs.length} entries.`);
     return this.flush();
   }

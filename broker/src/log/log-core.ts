@@ -40,7 +40,9 @@ export abstract class LogCore {
   protected _recoveryPoint = 0;
   protected leo: LogEndOffsetMetadata = { offset: 0, segmentBaseOffset: 0, position: 0 };
   protected _lastFlushTime: number;
-  protected lockTail: Promise<void> = Promise.resolve();
+  /** Whether a withLock call is running or about to; the ones waiting behind it are in lockQueue. */
+  private lockHeld = false;
+  private readonly lockQueue: (() => void)[] = [];
   protected readonly tasks = new Set<ScheduledTask>();
   protected readonly deleter: SegmentDeleter;
   protected loadedInactive: LogSegment[] = [];
@@ -232,10 +234,54 @@ export abstract class LogCore {
     this.loadedInactive = list;
   }
 
+  /**
+   * Runs `fn` when every call queued before it has finished (the log's lock). A free lock still
+   * starts `fn` on the next microtask, never inside this call. When a holder finishes, the next
+   * queued call starts at once, before the finished caller resumes: an append waiting behind a
+   * slow one (a roll) that can complete synchronously is then done by the time its caller's
+   * pipeline issues the next append, which then finds the lock free again and takes the fast path.
+   */
   protected withLock<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.lockTail.then(fn);
-    this.lockTail = run.then(noop, noop);
-    return run;
+    return new Promise<T>((resolve, reject) => {
+      const start = (): void => {
+        let run: Promise<T>;
+        try {
+          run = fn();
+        } catch (err) {
+          run = Promise.reject(err as Error);
+        }
+        run.then(
+          (value) => {
+            this.releaseLock();
+            resolve(value);
+          },
+          (err: unknown) => {
+            this.releaseLock();
+            reject(err as Error);
+          },
+        );
+      };
+      if (this.lockHeld) {
+        this.lockQueue.push(start);
+      } else {
+        this.lockHeld = true;
+        queueMicrotask(start);
+      }
+    });
+  }
+
+  private releaseLock(): void {
+    const next = this.lockQueue.shift();
+    if (next) next();
+    else this.lockHeld = false;
+  }
+
+  /**
+   * Nothing holds or waits for the lock: work done synchronously now (no await) is as if done
+   * under the lock, after everything queued before it (there is nothing).
+   */
+  protected get lockIsFree(): boolean {
+    return !this.lockHeld;
   }
 
   /** A new, empty segment file set at `baseOffset` on this log's fd pool. */

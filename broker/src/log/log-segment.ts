@@ -13,7 +13,7 @@ import type { Time } from '../common/time';
 import { CorruptIndexError } from './abstract-index';
 import { FileWindow, V2_HEADER_SIZE_UP_TO_MAX_TIMESTAMP, lastOffsetAt, maxTimestampAt } from './batch-scan';
 import type { FileHandlePool } from './file-handle-pool';
-import { SYNC_APPEND_MAX_BYTES, fsyncFd, isNotFound, readBytes, writeAt, writeAtSync } from './file-io';
+import { SYNC_APPEND_MAX_BYTES as IMPORTED_SYNC_APPEND_MAX_BYTES, fsyncFd, isNotFound, readBytes, writeAt, writeAtSync as importedWriteAtSync } from './file-io';
 import type { LogConfig } from './log-config';
 import { logFile, offsetIndexFile, timeIndexFile, transactionIndexFile } from './log-names';
 import { OffsetIndex } from './offset-index';
@@ -61,6 +61,9 @@ const HEADER_SCAN_HINT = 64 * 1024;
 const READ_SCAN_WINDOW = 16 * 1024;
 const MAX_READ_CURSORS = 4;
 const RESOLVED: Promise<void> = Promise.resolve();
+// Local copies for the append path: an imported name is a getter call at each use in CommonJS.
+const SYNC_APPEND_MAX_BYTES = IMPORTED_SYNC_APPEND_MAX_BYTES;
+const writeAtSync = importedWriteAtSync;
 
 export class LogSegment {
   readonly baseOffset: number;
@@ -262,21 +265,35 @@ export class LogSegment {
         await this.append(largestOffset, largestTimestamp, offsetOfMaxTimestamp, records);
       });
     }
-    const position = this._size;
-    if (!this.canConvertToRelativeOffset(largestOffset)) return Promise.reject(new LogSegmentOffsetOverflowError(this, largestOffset));
-    if (records.length > SYNC_APPEND_MAX_BYTES) return this.appendAsync(largestOffset, largestTimestamp, offsetOfMaxTimestamp, records, position);
+    if (records.length > SYNC_APPEND_MAX_BYTES) {
+      if (!this.canConvertToRelativeOffset(largestOffset)) return Promise.reject(new LogSegmentOffsetOverflowError(this, largestOffset));
+      return this.appendAsync(largestOffset, largestTimestamp, offsetOfMaxTimestamp, records, this._size);
+    }
     try {
-      const lease = this.pool.acquire(this.logPath);
-      try {
-        writeAtSync(lease.fd, records, position);
-      } finally {
-        lease.release();
-      }
-      this.afterAppend(largestOffset, largestTimestamp, offsetOfMaxTimestamp, records.length, position);
+      this.appendSync(largestOffset, largestTimestamp, offsetOfMaxTimestamp, records);
     } catch (err) {
       return Promise.reject(err);
     }
     return RESOLVED;
+  }
+
+  /** Whether an append of `bytes` can be done by appendSync (indexes loaded, write small enough). */
+  canAppendSync(bytes: number): boolean {
+    return bytes <= SYNC_APPEND_MAX_BYTES && this.maxTimestampAndOffset !== undefined && this.indexesLoaded;
+  }
+
+  /** append() done synchronously, for when canAppendSync(records.length); throws on failure. */
+  appendSync(largestOffset: number, largestTimestamp: number, offsetOfMaxTimestamp: number, records: Buffer): void {
+    if (records.length === 0) return;
+    if (!this.canConvertToRelativeOffset(largestOffset)) throw new LogSegmentOffsetOverflowError(this, largestOffset);
+    const position = this._size;
+    const lease = this.pool.acquire(this.logPath);
+    try {
+      writeAtSync(lease.fd, records, position);
+    } finally {
+      lease.release();
+    }
+    this.afterAppend(largestOffset, largestTimestamp, offsetOfMaxTimestamp, records.length, position);
   }
 
   private async appendAsync(largestOffset: number, largestTimestamp: number, offsetOfMaxTimestamp: number, records: Buffer, position: number): Promise<void> {

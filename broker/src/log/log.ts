@@ -20,14 +20,25 @@ import { loadSegments } from './log-loader';
 import { CLEANED_FILE_SUFFIX, SWAP_FILE_SUFFIX, type TopicPartition, logDirName, parseTopicPartitionName } from './log-names';
 import { findOffsetByTimestamp, readSegments } from './log-read';
 import { deletableSegments, logStartOffsetBreached, retentionMsBreached, retentionSizeBreached, type RetentionPredicate } from './log-retention';
-import { LogSegment, type RecoveryListener } from './log-segment';
+import { LogSegment, type RecoveryListener, type RollParams } from './log-segment';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, type LogLoadOptions, type LogReadInfo, type LogReadOptions } from './log-types';
-import { type LogAppendInfo, UnexpectedAppendOffsetError, analyzeFollowerRecords, assignOffsets, prepareLeaderAppend } from './log-validator';
+import {
+  type LeaderAppendContext,
+  type LogAppendInfo,
+  type PreparedLeaderAppend,
+  UnexpectedAppendOffsetError,
+  analyzeFollowerRecords,
+  assignOffsets as importedAssignOffsets,
+  prepareLeaderAppend as importedPrepareLeaderAppend,
+} from './log-validator';
 import type { TimestampAndOffset } from './segment-scan';
 
 export * from './log-types';
 
 const INT32_MAX = 2147483647;
+// Local copies for the append path: an imported name is a getter call at each use in CommonJS.
+const assignOffsets = importedAssignOffsets;
+const prepareLeaderAppend = importedPrepareLeaderAppend;
 
 export class Log extends LogCore {
   private constructor(o: LogLoadOptions, pool: FileHandlePool, ownsPool: boolean) {
@@ -89,33 +100,95 @@ export class Log extends LogCore {
    * epoch and LogAppendTime, and appends. v0/v1 input is up-converted to one v2 batch first.
    */
   appendAsLeader(records: Buffer, leaderEpoch: number): Promise<LogAppendInfo> {
-    // Validation (CRC, structure, conversion) needs no log state, so it starts now, outside the lock:
+    // Validation (CRC, structure, conversion) needs no log state, so it runs now, outside the lock:
     // the next produce to this partition is checked while the previous append is still being written.
     // The lock is still taken in call order, so offsets follow the order of the calls.
-    const preparing = prepareLeaderAppend(records, {
-      config: this._config,
-      topicPartition: this._name,
-      leaderEpoch,
-      now: this.time.milliseconds(),
-    });
-    preparing.catch(noop); // observed below, inside the lock; this only keeps the rejection "handled" meanwhile
-    return this.withLock(async () => {
+    let prepared: PreparedLeaderAppend | Promise<PreparedLeaderAppend>;
+    const now = this.time.milliseconds();
+    try {
+      prepared = prepareLeaderAppend(records, { config: this._config, topicPartition: this._name, leaderEpoch, now });
+    } catch (err) {
+      prepared = Promise.reject(err as Error); // reported inside the lock, in call order, as before
+    }
+    if (prepared instanceof Promise) {
+      prepared.catch(noop); // observed below, inside the lock; this only keeps the rejection "handled" meanwhile
+    } else if (this.lockIsFree && !this.closed) {
+      const done = this.appendPreparedNow(prepared, leaderEpoch, now, false);
+      if (done !== undefined) return done;
+    }
+    const ready = prepared;
+    return this.withLock(() => {
       this.checkOpen();
-      const prepared = await preparing;
-      const { records: valid, info } = assignOffsets(prepared, {
-        config: this._config,
-        topicPartition: this._name,
-        nextOffset: this.leo.offset,
-        leaderEpoch,
-        now: this.time.milliseconds(),
-        logStartOffset: this._logStartOffset,
-      });
-      if (info.shallowCount === 0) return info;
-      this.checkSegmentSize(valid.length);
-      if (this.leaderEpochCache && leaderEpoch >= 0) await this.leaderEpochCache.assign(leaderEpoch, info.firstOffset);
-      await this.appendValidated(valid, info);
-      return info;
+      // Queued behind a slow call: done synchronously when it starts, if it can be (see withLock).
+      const done = ready instanceof Promise ? undefined : this.appendPreparedNow(ready, leaderEpoch, this.time.milliseconds(), true);
+      return done ?? this.appendPreparedAsync(ready, leaderEpoch);
     });
+  }
+
+  private async appendPreparedAsync(ready: PreparedLeaderAppend | Promise<PreparedLeaderAppend>, leaderEpoch: number): Promise<LogAppendInfo> {
+    return this.appendPrepared(await ready, leaderEpoch);
+  }
+
+  /** The rest of appendAsLeader, under the lock. */
+  private async appendPrepared(prepared: PreparedLeaderAppend, leaderEpoch: number): Promise<LogAppendInfo> {
+    const { records: valid, info } = assignOffsets(prepared, this.offsetContext(leaderEpoch, this.time.milliseconds()));
+    if (info.shallowCount === 0) return info;
+    this.checkSegmentSize(valid.length);
+    if (this.leaderEpochCache && leaderEpoch >= 0) await this.leaderEpochCache.assign(leaderEpoch, info.firstOffset);
+    await this.appendValidated(valid, info);
+    return info;
+  }
+
+  /**
+   * appendPrepared without a turn of the event loop, for the common case: the lock is free (so
+   * this is as if under it) or `locked` (held by this call), the active segment takes the write
+   * synchronously and needs no roll. Returns undefined, having changed nothing, when the append
+   * must take the asynchronous path (appendPrepared) instead.
+   */
+  private appendPreparedNow(prepared: PreparedLeaderAppend, leaderEpoch: number, now: number, locked: boolean): Promise<LogAppendInfo> | undefined {
+    const segment = this.activeSegment;
+    if (!segment.canAppendSync(prepared.records.length)) return undefined;
+    // Offsets are written into the batch here; if the locked path is taken after all, it writes
+    // the same ones again (the log end offset cannot move before it runs).
+    const { records: valid, info } = assignOffsets(prepared, this.offsetContext(leaderEpoch, now));
+    if (info.shallowCount === 0) return Promise.resolve(info);
+    if (valid.length > this._config.segmentSize || segment.shouldRollSync(this.rollParams(valid.length, info, now)) !== false) return undefined;
+    let assigning: unknown;
+    try {
+      if (this.leaderEpochCache && leaderEpoch >= 0) assigning = this.leaderEpochCache.assign(leaderEpoch, info.firstOffset);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    // A new epoch: the cache writes its checkpoint first, as Kafka records the epoch before the data.
+    if (assigning instanceof Promise) return this.lockedIf(locked, () => assigning.then(() => this.appendValidated(valid, info)).then(() => info));
+    try {
+      segment.appendSync(info.lastOffset, info.maxTimestamp, info.offsetOfMaxTimestamp, valid);
+    } catch (err) {
+      return Promise.reject(this.storageError(err, 'appending to') as Error);
+    }
+    this.leo = { offset: info.lastOffset + 1, segmentBaseOffset: segment.baseOffset, position: segment.size };
+    if (this.unflushedMessages >= this._config.flushInterval) return this.lockedIf(locked, () => this.flush().then(() => info));
+    return Promise.resolve(info);
+  }
+
+  /** Runs `fn` now when the caller holds the lock, else under it. */
+  private lockedIf<T>(locked: boolean, fn: () => Promise<T>): Promise<T> {
+    return locked ? fn() : this.withLock(fn);
+  }
+
+  private offsetContext(leaderEpoch: number, now: number): LeaderAppendContext {
+    return { config: this._config, topicPartition: this._name, nextOffset: this.leo.offset, leaderEpoch, now, logStartOffset: this._logStartOffset };
+  }
+
+  private rollParams(messagesSize: number, info: LogAppendInfo, now: number): RollParams {
+    return {
+      maxSegmentMs: this._config.maxSegmentMs,
+      maxSegmentBytes: this._config.segmentSize,
+      maxTimestampInMessages: info.maxTimestamp,
+      maxOffsetInMessages: info.lastOffset,
+      messagesSize,
+      now,
+    };
   }
 
   /**
@@ -169,14 +242,7 @@ export class Log extends LogCore {
   private async appendValidated(records: Buffer, info: LogAppendInfo): Promise<void> {
     try {
       let segment = this.activeSegment;
-      const params = {
-        maxSegmentMs: this._config.maxSegmentMs,
-        maxSegmentBytes: this._config.segmentSize,
-        maxTimestampInMessages: info.maxTimestamp,
-        maxOffsetInMessages: info.lastOffset,
-        messagesSize: records.length,
-        now: this.time.milliseconds(),
-      };
+      const params = this.rollParams(records.length, info, this.time.milliseconds());
       // Kafka's maybeRoll (§4.4); the new segment starts at the first incoming offset.
       if (segment.shouldRollSync(params) ?? (await segment.shouldRoll(params))) {
         this.logger.debug({ segment: segment.baseOffset, size: segment.size, messagesSize: records.length }, 'Rolling new log segment');

@@ -50,13 +50,38 @@ describe('OffsetIndex', () => {
     expect(index.upperBound(131)).toBeNull();
   });
 
-  it('writes each entry to its slot in the file as it is appended', () => {
+  it('writes appended entries to their slots in the file on flush, as an mmap would have them', async () => {
     const index = newIndex(80);
     index.append(105, 4200);
+    index.append(107, 5000);
+    expect(index.pendingEntries).toBe(2);
+    await index.flush();
+    expect(index.pendingEntries).toBe(0);
     const bytes = fs.readFileSync(index.file);
     expect(bytes.length).toBe(80);
     expect(bytes.readInt32BE(0)).toBe(5);
     expect(bytes.readInt32BE(4)).toBe(4200);
+    expect(bytes.readInt32BE(8)).toBe(7);
+    expect(bytes.readInt32BE(12)).toBe(5000);
+  });
+
+  it('writes pending entries before trimming, and never writes entries truncated away', () => {
+    const index = newIndex(800);
+    for (let i = 1; i <= 5; i++) index.append(100 + i * 10, i * 1000);
+    index.truncateTo(130);
+    index.trimToValidSize();
+    const bytes = fs.readFileSync(index.file);
+    expect(bytes.length).toBe(16);
+    expect([bytes.readInt32BE(0), bytes.readInt32BE(8)]).toEqual([10, 20]);
+  });
+
+  it('keeps the file at most 64 entries behind the index without a flush', () => {
+    const index = newIndex(8 * 200);
+    for (let i = 1; i <= 100; i++) index.append(100 + i, i * 100);
+    expect(index.pendingEntries).toBe(100 - 64);
+    const bytes = fs.readFileSync(index.file);
+    expect(bytes.readInt32BE(63 * 8)).toBe(64);
+    expect(bytes.readInt32BE(64 * 8)).toBe(0);
   });
 
   it('rejects an offset no larger than the last one and appends to a full index', () => {

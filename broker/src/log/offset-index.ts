@@ -3,7 +3,7 @@
  * ~index.interval.bytes of log, mapping an offset to the byte position of the append that ends
  * with it. A lookup finds the greatest entry <= target; the segment scans batch headers from there.
  */
-import { AbstractIndex, CorruptIndexError, InvalidOffsetError } from './abstract-index';
+import { AbstractIndex, CorruptIndexError, InvalidOffsetError, writeInt32 } from './abstract-index';
 
 export interface OffsetPosition {
   offset: number;
@@ -53,9 +53,9 @@ export class OffsetIndex extends AbstractIndex {
     const relative = this.relativeOffsetOrThrow(offset);
     const pos = this.slotForAppend();
     const buf = this.buf!;
-    buf.writeInt32BE(relative, pos);
-    buf.writeInt32BE(position, pos + 4);
-    this.commitAppend(pos);
+    writeInt32(buf, pos, relative);
+    writeInt32(buf, pos + 4, position);
+    this.commitAppend();
   }
 
   truncateTo(offset: number): void {

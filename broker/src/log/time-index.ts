@@ -4,7 +4,7 @@
  * when the timestamp grows; the last slot is reserved for the entry forced when the segment
  * stops being active (roll or close), which records the segment's max timestamp.
  */
-import { AbstractIndex, CorruptIndexError, InvalidOffsetError, writeInt64 } from './abstract-index';
+import { AbstractIndex, CorruptIndexError, InvalidOffsetError, writeInt32, writeInt64 } from './abstract-index';
 import { readInt64 } from './file-io';
 
 export interface TimestampOffset {
@@ -55,27 +55,32 @@ export class TimeIndex extends AbstractIndex {
     if (!skipFullCheck && this.isFull) {
       throw new InvalidOffsetError(`Attempt to append to a full time index (size = ${this.entryCount}).`);
     }
-    const last = this.lastEntry();
-    if (this.entryCount !== 0 && offset < last.offset) {
-      throw new InvalidOffsetError(
-        `Attempt to append an offset (${offset}) to slot ${this.entryCount} no larger than the last offset appended (${last.offset}) to ${this.file}.`,
-      );
-    }
-    if (this.entryCount !== 0 && timestamp < last.timestamp) {
-      throw new InvalidOffsetError(
-        `Attempt to append a timestamp (${timestamp}) to slot ${this.entryCount} no larger than the last timestamp appended (${last.timestamp}) to ${this.file}.`,
-      );
+    // Read in place, not through lastEntry(): this runs with every offset index entry.
+    const n = this.entryCount;
+    const lastTimestamp = n === 0 ? NO_TIMESTAMP : timestampAt(this.loaded(), n - 1);
+    if (n !== 0) {
+      const lastOffset = this.baseOffset + relativeOffsetAt(this.loaded(), n - 1);
+      if (offset < lastOffset) {
+        throw new InvalidOffsetError(
+          `Attempt to append an offset (${offset}) to slot ${n} no larger than the last offset appended (${lastOffset}) to ${this.file}.`,
+        );
+      }
+      if (timestamp < lastTimestamp) {
+        throw new InvalidOffsetError(
+          `Attempt to append a timestamp (${timestamp}) to slot ${n} no larger than the last timestamp appended (${lastTimestamp}) to ${this.file}.`,
+        );
+      }
     }
     // Equal timestamps (the same final entry on roll then close) and NO_TIMESTAMP are skipped.
-    if (timestamp <= last.timestamp) return;
+    if (timestamp <= lastTimestamp) return;
     // A degenerate segment.index.bytes (< 2 entries) leaves no reserved slot for the final entry.
     if (this.entryCount >= this.maxEntries) return;
     const relative = this.relativeOffsetOrThrow(offset);
     const pos = this.slotForAppend();
     const buf = this.buf!;
     writeInt64(buf, pos, timestamp);
-    buf.writeInt32BE(relative, pos + 8);
-    this.commitAppend(pos);
+    writeInt32(buf, pos + 8, relative);
+    this.commitAppend();
   }
 
   /** Removes entries for offsets >= `offset`. */

@@ -10,6 +10,7 @@ import { KafkaController } from '../../broker/src/controller';
 import { ApiKey } from '../../broker/src/protocol';
 import { KafkaZkClient, ZkClient } from '../../broker/src/zk';
 import {
+  BrokerIdZNode,
   ConfigEntityZNode,
   DeleteTopicsTopicZNode,
   TopicPartitionStateZNode,
@@ -297,11 +298,8 @@ describe('KafkaController', () => {
     const controller = await startController(b1);
     await b1.zk.create(TopicZNode.path('cs'), TopicZNode.encode({ partitions: assignment([2, 3], [3, 2], [2]) }));
     await waitFor(() => partitionState(b1.zk, 'cs', 2), 'state of cs-2');
-    console.error('STEP1');
     await expect(controller.controlledShutdown(2, b2.epoch - 1n)).rejects.toMatchObject({ code: 77 });
-    console.error('STEP2');
     await expect(controller.controlledShutdown(9, -1n)).rejects.toMatchObject({ code: 8 });
-    console.error('STEP3');
     const remaining = await controller.controlledShutdown(2, b2.epoch);
     // cs-2 has broker 2 as its only replica: it stays, and the broker is told it still leads it.
     expect(remaining).toEqual([]);
@@ -321,6 +319,33 @@ describe('KafkaController', () => {
     b3.controller = other;
     await other.startup();
     await expect(other.controlledShutdown(2, b2.epoch)).rejects.toMatchObject({ code: 41 });
+  });
+
+  test('a changed broker registration (same session) is sent to every broker in UpdateMetadata', async () => {
+    const [b1, b2] = [await startBroker(1), await startBroker(2)];
+    await startController(b1);
+    await waitFor(() => b1.server.updateMetadata().length > 0, 'first UpdateMetadata');
+    await b2.zk.set(
+      BrokerIdZNode.path(2),
+      BrokerIdZNode.encode({
+        version: 5,
+        endpoints: [
+          { listenerName: 'PLAINTEXT', securityProtocol: 'PLAINTEXT', host: '127.0.0.1', port: b2.server.port },
+          { listenerName: 'EXTERNAL', securityProtocol: 'SASL_SSL', host: 'b2.example', port: 19093 },
+        ],
+        jmxPort: -1,
+        rack: 'rack-2b',
+        features: {},
+      }),
+    );
+    const um = await waitFor(
+      () => b1.server.updateMetadata().find((r) => r.liveBrokers.some((lb) => lb.id === 2 && lb.rack === 'rack-2b')),
+      'UpdateMetadata with the new registration of broker 2',
+    );
+    expect(um.liveBrokers.find((lb) => lb.id === 2)?.endpoints).toEqual([
+      { port: b2.server.port, host: '127.0.0.1', listener: 'PLAINTEXT', securityProtocol: 0 },
+      { port: 19093, host: 'b2.example', listener: 'EXTERNAL', securityProtocol: 3 },
+    ]);
   });
 
   test('partitions added to a topic znode come online', async () => {

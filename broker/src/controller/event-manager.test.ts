@@ -41,3 +41,16 @@ describe('ControllerEventManager', () => {
     expect(log).toEqual(['running', 'expire']);
   });
 });
+
+test('an event put at any point while the queue is draining is still processed', async () => {
+  // Whatever number of microtask hops separates the caller from the drain loop's end, no event may be stranded.
+  for (let hops = 0; hops < 12; hops++) {
+    const m = new ControllerEventManager(createLogger('test'));
+    const log: string[] = [];
+    await new Promise<void>((resolve) => m.put({ name: 'first', process: async () => { log.push('first'); resolve(); } }));
+    for (let i = 0; i < hops; i++) await Promise.resolve();
+    m.put({ name: 'second', process: async () => { log.push('second'); } });
+    await new Promise((r) => setTimeout(r, 5));
+    expect({ hops, log }).toEqual({ hops, log: ['first', 'second'] });
+  }
+});

@@ -30,9 +30,7 @@ export class ControllerEventManager {
       return;
     }
     this.queue.push(event);
-    this.running ??= this.drain().finally(() => {
-      this.running = null;
-    });
+    this.running ??= this.drain();
   }
 
   /** Drops queued events (Kafka clearAndPut for expiry / shutdown) and adds this one. */
@@ -57,13 +55,23 @@ export class ControllerEventManager {
     for (const e of this.queue.splice(0)) e.preempt?.();
   }
 
+  /**
+   * Runs queued events until the queue is empty. `running` is cleared in the same step that finds the
+   * queue empty, so an event put after that starts a new drain instead of waiting on a finished one.
+   * (The queue is non-empty on entry, so the first await comes before the finally: put() has stored
+   * this promise by then.)
+   */
   private async drain(): Promise<void> {
-    for (let event = this.queue.shift(); event !== undefined; event = this.queue.shift()) {
-      try {
-        await event.process();
-      } catch (err) {
-        this.log.error({ err, event: event.name }, 'error processing controller event');
+    try {
+      for (let event = this.queue.shift(); event !== undefined; event = this.queue.shift()) {
+        try {
+          await event.process();
+        } catch (err) {
+          this.log.error({ err, event: event.name }, 'error processing controller event');
+        }
       }
+    } finally {
+      this.running = null;
     }
   }
 }

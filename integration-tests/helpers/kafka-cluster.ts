@@ -7,10 +7,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import vm from 'node:vm';
+import {
+  BROKER_ENTRYPOINT,
+  brokerCommand,
+  brokerEnv,
+  BrokerProcess,
+  propertiesText,
+  REPO_ROOT,
+  tailFile,
+  type BrokerExit,
+} from '../../admin-cli/src/cluster/broker-process';
+import { guardChild } from '../../admin-cli/src/cluster/child-guard';
 import { freePorts, ZooKeeperEnsemble } from '../../admin-cli/src/cluster/zookeeper-ensemble';
 import { createLogger } from '../../broker/src/common/logger';
 import { ZkClient, type ZkNode } from '../../broker/src/zk';
@@ -22,8 +31,7 @@ import {
   type LeaderIsrAndControllerEpoch,
 } from '../../broker/src/zk/znodes';
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
-export const BROKER_ENTRYPOINT = path.join(REPO_ROOT, 'broker', 'src', 'main.ts');
+export { REPO_ROOT, BROKER_ENTRYPOINT, brokerCommand, propertiesText, tailFile };
 
 export interface KafkaClusterOptions {
   zookeepers?: 1 | 3;
@@ -40,10 +48,7 @@ export interface KafkaClusterOptions {
   startTimeoutMs?: number;
 }
 
-export interface BrokerExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
+export type { BrokerExit };
 
 interface BrokerState {
   readonly id: number;
@@ -57,68 +62,6 @@ interface BrokerState {
   lastExit: BrokerExit | null;
 }
 
-const liveChildren = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-/** Under jest `process` is a per-file copy whose 'exit' never fires; the main context has the real one. */
-function hostProcess(): NodeJS.Process {
-  try {
-    return vm.runInThisContext('process') as NodeJS.Process;
-  } catch {
-    return process;
-  }
-}
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  hostProcess().on('exit', () => {
-    for (const child of liveChildren) {
-      try {
-        child.kill('SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  });
-}
-
-/** Kills `pid` when our end of its stdin pipe closes, i.e. when this process dies by any means. */
-function spawnWatchdog(pid: number): ChildProcess {
-  const watchdog = spawn('/bin/sh', ['-c', 'read -r _; kill -9 "$1" 2>/dev/null', 'samsa-broker-watchdog', String(pid)], {
-    stdio: ['pipe', 'ignore', 'ignore'],
-  });
-  watchdog.on('error', () => undefined);
-  watchdog.stdin?.on('error', () => undefined);
-  watchdog.unref();
-  if (watchdog.stdin instanceof net.Socket) watchdog.stdin.unref();
-  return watchdog;
-}
-
-/** The last `lines` lines of a file, or a note that it cannot be read. */
-export function tailFile(file: string, lines = 40): string {
-  try {
-    return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
-  } catch {
-    return `(cannot read ${file})`;
-  }
-}
-
-/** Environment for a broker child: its own LOG_LEVEL, and no jest marker (which silences the logger). */
-export function brokerEnv(logLevel: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: logLevel };
-  delete env.JEST_WORKER_ID;
-  return env;
-}
-
-/** `node --import tsx broker/src/main.ts ...args`; throws a clear error when main.ts does not exist. */
-export function brokerCommand(args: readonly string[]): { command: string; args: string[] } {
-  if (!fs.existsSync(BROKER_ENTRYPOINT)) {
-    throw new Error(`the broker entrypoint ${BROKER_ENTRYPOINT} does not exist: no broker process can be started`);
-  }
-  return { command: process.execPath, args: ['--import', 'tsx', BROKER_ENTRYPOINT, ...args] };
-}
-
 export interface BrokerRun extends BrokerExit {
   stdout: string;
   stderr: string;
@@ -130,11 +73,9 @@ export interface BrokerRun extends BrokerExit {
  * SIGKILLed after timeoutMs (then `timedOut`).
  */
 export async function runBrokerProcess(args: readonly string[], timeoutMs = 30_000, logLevel = 'info'): Promise<BrokerRun> {
-  installExitHook();
   const { command, args: argv } = brokerCommand(args);
   const child = spawn(command, argv, { cwd: REPO_ROOT, env: brokerEnv(logLevel), stdio: ['ignore', 'pipe', 'pipe'] });
-  liveChildren.add(child);
-  const watchdog = child.pid === undefined ? null : spawnWatchdog(child.pid);
+  const release = guardChild(child, 'samsa-broker-watchdog');
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout?.on('data', (b: Buffer) => out.push(b));
@@ -149,24 +90,15 @@ export async function runBrokerProcess(args: readonly string[], timeoutMs = 30_0
     child.once('error', () => resolve({ code: null, signal: null }));
   });
   clearTimeout(timer);
-  liveChildren.delete(child);
-  watchdog?.kill('SIGKILL');
+  release();
   return { ...exit, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), timedOut };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Renders server.properties (keys sorted for readability). */
-export function propertiesText(props: Readonly<Record<string, string>>): string {
-  return `${Object.keys(props)
-    .sort()
-    .map((k) => `${k}=${props[k]}`)
-    .join('\n')}\n`;
-}
-
 export class KafkaCluster {
   private readonly brokers_ = new Map<number, BrokerState>();
-  private zk_: ZkClient | null = null;
+  private zk_: Promise<ZkClient> | null = null;
   private stopped = false;
 
   private constructor(
@@ -180,7 +112,6 @@ export class KafkaCluster {
 
   /** Starts the ensemble and every broker; resolves when all are registered and a controller exists. */
   static async start(options: KafkaClusterOptions): Promise<KafkaCluster> {
-    installExitHook();
     const baseDir = fs.mkdtempSync(path.join(os.tmpdir(), 'samsa-cluster-'));
     let ensemble: ZooKeeperEnsemble;
     try {
@@ -318,7 +249,8 @@ export class KafkaCluster {
   /** A ZooKeeper session on the cluster's chroot, opened on first use and closed by stop(). */
   async zk(): Promise<ZkClient> {
     if (this.stopped) throw new Error('cluster is stopped');
-    this.zk_ ??= await ZkClient.connect({
+    // One connect shared by concurrent callers (a second session would leak a native handle).
+    this.zk_ ??= ZkClient.connect({
       connectString: this.zkConnect,
       sessionTimeoutMs: 30_000,
       connectTimeoutMs: 30_000,
@@ -468,7 +400,7 @@ export class KafkaCluster {
     await Promise.all(this.brokerIds.map((id) => this.killBroker(id, 'SIGKILL')));
     const zk = this.zk_;
     this.zk_ = null;
-    await zk?.close().catch(() => undefined);
+    if (zk !== null) await zk.then((client) => client.close()).catch(() => undefined);
     await this.ensemble.stop();
     if (process.env.SAMSA_KEEP_CLUSTER_DIR === undefined) fs.rmSync(this.baseDir, { recursive: true, force: true });
   }
@@ -494,31 +426,14 @@ export class KafkaCluster {
   }
 
   private spawn(state: BrokerState): void {
-    const { command, args } = brokerCommand([state.propertiesFile]);
-    const fd = fs.openSync(state.logFile, 'a');
-    let child: ChildProcess;
-    try {
-      child = spawn(command, args, { cwd: REPO_ROOT, env: brokerEnv(this.logLevel), stdio: ['ignore', fd, fd] });
-    } finally {
-      fs.closeSync(fd);
-    }
-    liveChildren.add(child);
+    const broker = BrokerProcess.spawn({ propertiesFile: state.propertiesFile, logFile: state.logFile, logLevel: this.logLevel });
+    const child = broker.child;
     state.child = child;
     state.lastExit = null;
-    const watchdog = child.pid === undefined ? null : spawnWatchdog(child.pid);
-    state.exited = new Promise<BrokerExit>((resolve) => {
-      let done = false;
-      const onGone = (exit: BrokerExit): void => {
-        if (done) return;
-        done = true;
-        liveChildren.delete(child);
-        watchdog?.kill('SIGKILL');
-        if (state.child === child) state.child = null;
-        state.lastExit = exit;
-        resolve(exit);
-      };
-      child.once('exit', (code, signal) => onGone({ code, signal }));
-      child.once('error', () => onGone({ code: null, signal: null }));
+    state.exited = broker.exited.then((exit) => {
+      if (state.child === child) state.child = null;
+      state.lastExit = exit;
+      return exit;
     });
   }
 }

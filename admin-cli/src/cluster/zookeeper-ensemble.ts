@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import vm from 'node:vm';
+import { guardChild } from './child-guard';
 import { findJava, findZooKeeperInstall, MISSING_JAVA_MESSAGE, MISSING_ZOOKEEPER_MESSAGE } from './zookeeper-install';
 
 export type EnsembleSize = 1 | 3 | 5;
@@ -69,52 +69,6 @@ export interface StopServerOptions {
   /** SIGKILL by default (a crash); SIGTERM is escalated to SIGKILL after graceMs. */
   signal?: NodeJS.Signals;
   graceMs?: number;
-}
-
-/** Every java child started in this process, so the 'exit' hook can kill what stop() did not reach. */
-const liveChildren = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-/**
- * The process whose 'exit' really fires. Under jest, `process` is a per-test-file copy whose events
- * the real process never emits; the main context still holds the real one.
- */
-function hostProcess(): NodeJS.Process {
-  try {
-    return vm.runInThisContext('process') as NodeJS.Process;
-  } catch {
-    return process;
-  }
-}
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  hostProcess().on('exit', () => {
-    for (const child of liveChildren) {
-      try {
-        child.kill('SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  });
-}
-
-/**
- * For deaths no hook sees (SIGKILL, a fatal signal): a tiny shell per server blocks in its builtin
- * `read` on a pipe from this process and kills the server when the pipe closes, i.e. when we are gone.
- */
-function spawnWatchdog(pid: number): ChildProcess {
-  const watchdog = spawn('/bin/sh', ['-c', 'read -r _; kill -9 "$1" 2>/dev/null', 'samsa-zk-watchdog', String(pid)], {
-    stdio: ['pipe', 'ignore', 'ignore'],
-  });
-  watchdog.on('error', () => undefined); // without a watchdog the exit hook and stop() still apply
-  watchdog.stdin?.on('error', () => undefined);
-  // Neither may keep this process alive.
-  watchdog.unref();
-  if (watchdog.stdin instanceof net.Socket) watchdog.stdin.unref();
-  return watchdog;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -322,7 +276,6 @@ export class ZooKeeperEnsemble {
   }
 
   private spawn(server: ServerState): void {
-    installExitHook();
     const logFd = fs.openSync(server.logFile, 'a');
     let child: ChildProcess;
     try {
@@ -352,12 +305,10 @@ export class ZooKeeperEnsemble {
     server.child = child;
     server.exitDescription = null;
     server.stopping = false;
-    liveChildren.add(child);
-    const watchdog = child.pid === undefined ? null : spawnWatchdog(child.pid);
+    const release = guardChild(child, 'samsa-zk-watchdog');
     server.exited = new Promise<void>((resolve) => {
       const onGone = (description: string): void => {
-        liveChildren.delete(child);
-        watchdog?.kill('SIGKILL'); // before the pid can be reused
+        release(); // before the pid can be reused
         server.exitDescription = description;
         if (server.child === child) server.child = null;
         if (!server.stopping && !this.stopped) this.onUnexpectedExit?.(server.id, description);

@@ -221,6 +221,7 @@ export class KafkaController extends EventEmitter<KafkaControllerEvents> {
 
   private async onControllerFailover(): Promise<void> {
     const context = this.context;
+    await this.zkClient.enableFeatureVersioning();
     const channel = new ControllerChannelManager({
       controllerId: this.options.brokerId,
       interBrokerListenerName: this.options.interBrokerListenerName,

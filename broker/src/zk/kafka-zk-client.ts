@@ -30,6 +30,7 @@ import {
   type ConfigType,
   type PartitionAssignment,
   type TopicPartition,
+  FeatureZNode,
 } from './znodes';
 
 export type { TopicPartition } from './znodes';
@@ -183,6 +184,26 @@ export class KafkaZkClient {
   async getControllerId(): Promise<number | null> {
     const node = await this.zk.getOrNull(ControllerZNode.path);
     return node === null ? null : ControllerZNode.decode(node.data).brokerId;
+  }
+
+  /**
+   * Kafka 2.8's KafkaController.enableFeatureVersioning (IBP >= 2.7-IV0): /feature exists with status
+   * Enabled; created with no finalized features (2.8's defaults are empty), an Enabled node kept as
+   * it is, a Disabled one switched to Enabled with the default (empty) features.
+   */
+  async enableFeatureVersioning(): Promise<void> {
+    const existing = await this.zk.getOrNull(FeatureZNode.path);
+    const enabled = FeatureZNode.encode({ status: FeatureZNode.StatusEnabled, features: {} });
+    if (existing === null) {
+      try {
+        await this.zk.create(FeatureZNode.path, enabled);
+      } catch (err) {
+        if (!isZkError(err, 'NODEEXISTS')) throw err;
+      }
+      return;
+    }
+    if (FeatureZNode.decode(existing.data).status === FeatureZNode.StatusEnabled) return;
+    await this.zk.set(FeatureZNode.path, enabled, existing.stat.version);
   }
 
   /** /controller_epoch's value and zkVersion, or null when it does not exist. */

@@ -31,7 +31,16 @@ interface KjsFetchResponse {
   }>;
 }
 
+interface KjsProduceResponse {
+  topics: Array<{ topicName: string; partitions: Array<{ partition: number; errorCode: number; baseOffset: string }> }>;
+}
+
 interface KjsBroker {
+  produce(request: {
+    acks: number;
+    timeout: number;
+    topicData: Array<{ topic: string; partitions: Array<{ partition: number; messages: Array<{ key: string | null; value: string }> }> }>;
+  }): Promise<KjsProduceResponse>;
   fetch(request: {
     replicaId: number;
     isolationLevel: number;
@@ -42,8 +51,17 @@ interface KjsBroker {
   }): Promise<KjsFetchResponse>;
 }
 
+interface KjsMetadata {
+  clusterId: string;
+  controllerId: number;
+  brokers: Array<{ nodeId: number; host: string; port: number }>;
+  topicMetadata: Array<{ topic: string; partitionMetadata: Array<{ partitionId: number; leader: number }> }>;
+}
+
 interface KjsCluster {
   connect(): Promise<void>;
+  metadata(args: { topics: string[] }): Promise<KjsMetadata>;
+  findControllerBroker(): Promise<{ deleteTopics(args: { topics: string[]; timeout: number }): Promise<unknown> }>;
   disconnect(): Promise<void>;
   addTargetTopic(topic: string): Promise<void>;
   refreshMetadata(): Promise<void>;
@@ -128,6 +146,39 @@ export class KafkajsPartitionReader {
       }
     }
     return out;
+  }
+
+  /**
+   * Metadata for `topics` only. kafkajs's admin asks for every topic and throws on any partition
+   * without a leader (LEADER_NOT_AVAILABLE, normal while a broker is down); this does not.
+   */
+  async metadata(topics: string[]): Promise<KjsMetadata> {
+    return this.cluster.metadata({ topics });
+  }
+
+  /** DeleteTopics sent to the controller (found through metadata of `viaTopic`, which must have leaders). */
+  async deleteTopics(topics: string[], timeoutMs: number, viaTopic: string): Promise<void> {
+    // Loads metadata for viaTopic only (an empty target list would ask for every topic).
+    await this.cluster.addTargetTopic(viaTopic);
+    const controller = await this.cluster.findControllerBroker();
+    await controller.deleteTopics({ topics, timeout: timeoutMs });
+  }
+
+  /**
+   * Produce (acks=1) to one partition on the broker `leaderId` (known from ZooKeeper), with broker
+   * addresses from metadata of `viaTopic`: kafkajs's producer gives up on a whole topic while any of
+   * its partitions is leaderless, which Kafka reports (LEADER_NOT_AVAILABLE) for offline partitions.
+   */
+  async produceTo(leaderId: number, topic: string, partition: number, values: string[], viaTopic: string): Promise<{ errorCode: number; baseOffset: bigint }> {
+    await this.cluster.addTargetTopic(viaTopic);
+    const broker = await this.cluster.findBroker({ nodeId: String(leaderId) });
+    const response = await broker.produce({
+      acks: 1,
+      timeout: 30_000,
+      topicData: [{ topic, partitions: [{ partition, messages: values.map((value) => ({ key: null, value })) }] }],
+    });
+    const p = response.topics[0].partitions[0];
+    return { errorCode: p.errorCode, baseOffset: BigInt(p.baseOffset) };
   }
 
   async disconnect(): Promise<void> {

@@ -22,6 +22,9 @@ import {
 import { guardChild } from '../../admin-cli/src/cluster/child-guard';
 import { freePorts, ZooKeeperEnsemble } from '../../admin-cli/src/cluster/zookeeper-ensemble';
 import { createLogger } from '../../broker/src/common/logger';
+import { BrokerClient } from '../../broker/src/network';
+import { ApiKey } from '../../broker/src/protocol';
+import { defaultMetadataRequest } from '../../broker/src/protocol/generated/metadata-request';
 import { ZkClient, type ZkNode } from '../../broker/src/zk';
 import {
   BrokerIdZNode,
@@ -292,7 +295,7 @@ export class KafkaCluster {
     for (;;) {
       this.assertNoneDied();
       const id = await this.controllerId().catch(() => null);
-      if (id !== null && id !== excludeId && this.brokers_.has(id) && this.isRunning(id)) return id;
+      if (id !== null && id !== excludeId && this.brokers_.has(id) && this.isRunning(id) && (await this.brokersKnowController(id))) return id;
       if (Date.now() >= deadline) {
         throw new Error(
           `no controller${excludeId === undefined ? '' : ` other than broker ${excludeId}`} after ${timeoutMs} ms ` +
@@ -301,6 +304,28 @@ export class KafkaCluster {
       }
       await sleep(100);
     }
+  }
+
+  /**
+   * Whether every running broker's Metadata names `controllerId`: the controller's UpdateMetadata has
+   * reached them (clients read the controller from any broker's metadata cache, not from ZooKeeper).
+   */
+  private async brokersKnowController(controllerId: number): Promise<boolean> {
+    const running = [...this.brokers_.values()].filter((s) => this.isRunning(s.id));
+    const answers = await Promise.all(
+      running.map(async (s) => {
+        const client = new BrokerClient({ host: '127.0.0.1', port: s.port, clientId: 'samsa-harness', requestTimeoutMs: 2000 });
+        try {
+          const response = await client.send(ApiKey.Metadata, 1, { ...defaultMetadataRequest(), topics: [] });
+          return response.controllerId === controllerId;
+        } catch {
+          return false;
+        } finally {
+          await client.close();
+        }
+      }),
+    );
+    return answers.every(Boolean);
   }
 
   /** Partition state from /brokers/topics/<t>/partitions/<p>/state, or null. */

@@ -33,6 +33,22 @@ export function errorResponse(
   };
 }
 
+/** Each resource answered with its own result (errors[i] for resources[i]), as both handlers reply. */
+export function resourceResponses(
+  resources: readonly { resourceType: number; resourceName: string }[],
+  errors: readonly ApiError[],
+): AlterConfigsResponse & IncrementalAlterConfigsResponse {
+  return {
+    throttleTimeMs: 0,
+    responses: resources.map((r, i) => ({
+      errorCode: errors[i]?.errorCode ?? 0,
+      errorMessage: errors[i]?.errorMessage ?? null,
+      resourceType: r.resourceType,
+      resourceName: r.resourceName,
+    })),
+  };
+}
+
 /** Kafka's `.toMap` over (ConfigResource -> config): one entry per resource, the last one given. */
 export function lastPerResource<R extends { resourceType: number; resourceName: string }>(resources: readonly R[]): R[] {
   const byKey = new Map<string, R>();
@@ -62,15 +78,7 @@ export function alterConfigsHandler(deps: AlterConfigsHandlerDeps): ApiHandler<A
         }
       }
       const errors = await deps.adminManager.alterConfigs(resources, request.validateOnly);
-      return {
-        throttleTimeMs: 0,
-        responses: resources.map((r, i) => ({
-          errorCode: errors[i]?.errorCode ?? 0,
-          errorMessage: errors[i]?.errorMessage ?? null,
-          resourceType: r.resourceType,
-          resourceName: r.resourceName,
-        })),
-      };
+      return resourceResponses(resources, errors);
     },
 
     errorResponse(_ctx: RequestContext, request: AlterConfigsRequest, errorCode: number): AlterConfigsResponse {

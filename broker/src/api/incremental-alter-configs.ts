@@ -11,7 +11,7 @@ import { ApiKey, ErrorCode } from '../protocol';
 import type { IncrementalAlterConfigsRequest } from '../protocol/generated/incremental-alter-configs-request';
 import type { IncrementalAlterConfigsResponse } from '../protocol/generated/incremental-alter-configs-response';
 import { apiError, ConfigResourceType, resourceTypeName, type AdminManager } from '../admin';
-import { errorResponse, lastPerResource } from './alter-configs';
+import { errorResponse, lastPerResource, resourceResponses } from './alter-configs';
 import type { ApiHandler, RequestContext } from './registry';
 
 type IncrementalAlterConfigsKey = typeof ApiKey.IncrementalAlterConfigs;
@@ -36,15 +36,7 @@ export function incrementalAlterConfigsHandler(deps: IncrementalAlterConfigsHand
         }
       }
       const errors = await deps.adminManager.incrementalAlterConfigs(resources, request.validateOnly);
-      return {
-        throttleTimeMs: 0,
-        responses: resources.map((r, i) => ({
-          errorCode: errors[i]?.errorCode ?? 0,
-          errorMessage: errors[i]?.errorMessage ?? null,
-          resourceType: r.resourceType,
-          resourceName: r.resourceName,
-        })),
-      };
+      return resourceResponses(resources, errors);
     },
 
     errorResponse(_ctx: RequestContext, request: IncrementalAlterConfigsRequest, errorCode: number): IncrementalAlterConfigsResponse {

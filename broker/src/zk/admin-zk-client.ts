@@ -13,6 +13,7 @@ import { createLogger, type Logger } from '../common/logger';
 import { LogConfig } from '../log/log-config';
 import { KafkaProtocolError } from '../protocol/error-codes';
 import type { ZkClient } from './client';
+import { KafkaZkClient } from './kafka-zk-client';
 import { isZkError } from './errors';
 import { DeleteTopicsTopicZNode, DeleteTopicsZNode } from './znodes/admin';
 import {
@@ -22,7 +23,7 @@ import {
   DEFAULT_ENTITY,
   type ConfigType,
 } from './znodes/config';
-import { TopicZNode, TopicsZNode, type PartitionAssignment, type TopicAssignment } from './znodes/topics';
+import { TopicZNode, type PartitionAssignment, type TopicAssignment } from './znodes/topics';
 
 /** Kafka's Topic.MAX_NAME_LENGTH. */
 export const MAX_TOPIC_NAME_LENGTH = 249;
@@ -78,16 +79,19 @@ export type ConfigMap = ReadonlyMap<string, string>;
 
 export class AdminZkClient {
   private readonly log: Logger;
+  /** Kafka's AdminZkClient sits on a KafkaZkClient; the reads they share are made there. */
+  private readonly kafkaZkClient: KafkaZkClient;
 
   constructor(
     readonly zk: ZkClient,
     logger?: Logger,
   ) {
     this.log = logger ?? createLogger('AdminZkClient');
+    this.kafkaZkClient = new KafkaZkClient(zk, this.log);
   }
 
   async topicExists(topic: string): Promise<boolean> {
-    return (await this.zk.exists(TopicZNode.path(topic))) !== null;
+    return this.kafkaZkClient.topicExists(topic);
   }
 
   async isTopicMarkedForDeletion(topic: string): Promise<boolean> {
@@ -96,12 +100,7 @@ export class AdminZkClient {
 
   /** Children of /brokers/topics (empty when the path does not exist yet). */
   async getAllTopicsInCluster(): Promise<string[]> {
-    try {
-      return await this.zk.getChildren(TopicsZNode.path);
-    } catch (err) {
-      if (isZkError(err, 'NONODE')) return [];
-      throw err;
-    }
+    return this.kafkaZkClient.getAllTopicsInCluster();
   }
 
   /** /brokers/topics/<t> decoded, or null when the topic does not exist. */
@@ -207,9 +206,7 @@ export class AdminZkClient {
 
   /** KafkaZkClient.fetchEntityConfig: /config/<type>/<name> (an empty map when absent). */
   async fetchEntityConfig(entityType: ConfigType, entityName: string): Promise<Map<string, string>> {
-    const path = ConfigEntityZNode.path(entityType, entityName);
-    const node = await this.zk.getOrNull(path);
-    return node === null ? new Map() : ConfigEntityZNode.decode(node.data, path);
+    return this.kafkaZkClient.getEntityConfigs(entityType, entityName);
   }
 
   /** KafkaZkClient.setOrCreateEntityConfigs: set (any version), else create with parents. */

@@ -66,15 +66,14 @@ export interface PartitionSpec {
   zkVersion?: number;
 }
 
-/** A LeaderAndIsr v5-shaped request from controller 1 at `controllerEpoch`. */
-export function leaderAndIsrRequest(parts: PartitionSpec[], o: { controllerEpoch?: number; brokerEpoch?: bigint; topicId?: string } = {}): LeaderAndIsrRequest {
-  const req = defaultLeaderAndIsrRequest();
-  req.controllerId = 1;
-  req.controllerEpoch = o.controllerEpoch ?? 1;
-  req.brokerEpoch = o.brokerEpoch ?? -1n;
+/**
+ * `parts` grouped by topic, with the partition-state fields LeaderAndIsr and UpdateMetadata share;
+ * `extra` adds the fields only one of them has.
+ */
+function topicStates<E extends object>(parts: PartitionSpec[], o: { controllerEpoch?: number; topicId?: string }, extra: () => E) {
   const topics = new Map<string, PartitionSpec[]>();
   for (const p of parts) topics.set(p.topic, [...(topics.get(p.topic) ?? []), p]);
-  req.topicStates = [...topics].map(([topicName, ps]) => ({
+  return [...topics].map(([topicName, ps]) => ({
     topicName,
     topicId: o.topicId ?? TEST_TOPIC_ID,
     partitionStates: ps.map((p) => ({
@@ -86,11 +85,18 @@ export function leaderAndIsrRequest(parts: PartitionSpec[], o: { controllerEpoch
       isr: p.isr ?? [p.leader],
       zkVersion: p.zkVersion ?? 0,
       replicas: p.replicas ?? [p.leader],
-      addingReplicas: [],
-      removingReplicas: [],
-      isNew: true,
+      ...extra(),
     })),
   }));
+}
+
+/** A LeaderAndIsr v5-shaped request from controller 1 at `controllerEpoch`. */
+export function leaderAndIsrRequest(parts: PartitionSpec[], o: { controllerEpoch?: number; brokerEpoch?: bigint; topicId?: string } = {}): LeaderAndIsrRequest {
+  const req = defaultLeaderAndIsrRequest();
+  req.controllerId = 1;
+  req.controllerEpoch = o.controllerEpoch ?? 1;
+  req.brokerEpoch = o.brokerEpoch ?? -1n;
+  req.topicStates = topicStates(parts, o, () => ({ addingReplicas: [], removingReplicas: [], isNew: true }));
   return req;
 }
 
@@ -109,23 +115,7 @@ export function updateMetadataRequest(
     rack: null,
     endpoints: (o.listeners ?? ['PLAINTEXT']).map((listener, i) => ({ listener, host: 'localhost', port: 9090 + id + 100 * i, securityProtocol: 0 })),
   }));
-  const topics = new Map<string, PartitionSpec[]>();
-  for (const p of parts) topics.set(p.topic, [...(topics.get(p.topic) ?? []), p]);
-  req.topicStates = [...topics].map(([topicName, ps]) => ({
-    topicName,
-    topicId: o.topicId ?? TEST_TOPIC_ID,
-    partitionStates: ps.map((p) => ({
-      topicName,
-      partitionIndex: p.partition,
-      controllerEpoch: o.controllerEpoch ?? 1,
-      leader: p.leader,
-      leaderEpoch: p.leaderEpoch ?? 0,
-      isr: p.isr ?? [p.leader],
-      zkVersion: p.zkVersion ?? 0,
-      replicas: p.replicas ?? [p.leader],
-      offlineReplicas: [],
-    })),
-  }));
+  req.topicStates = topicStates(parts, o, () => ({ offlineReplicas: [] }));
   return req;
 }
 

@@ -22,3 +22,5 @@ export { createPartitionsHandler } from './create-partitions';
 export { incrementalAlterConfigsHandler } from './incremental-alter-configs';
 export { describeLogDirsHandler } from './describe-log-dirs';
 export { describeClusterHandler } from './describe-cluster';
+export { offsetForLeaderEpochHandler } from './offset-for-leader-epoch';
+export { controlledShutdownHandler, type ControlledShutdownController } from './controlled-shutdown';

@@ -55,6 +55,23 @@ export interface TimestampAndOffsetResult {
   leaderEpoch: number;
 }
 
+/** The partition state znode's content a leader writes when its ISR changes (Kafka's LeaderAndIsr + controller epoch). */
+export interface IsrUpdate {
+  leader: number;
+  /** Unchanged: ISR changes do not bump the leader epoch. */
+  leaderEpoch: number;
+  isr: number[];
+  /** The epoch of the controller that made the last leadership decision (from LeaderAndIsr). */
+  controllerEpoch: number;
+}
+
+/**
+ * Writes `update` to the partition state znode conditionally on `expectedZkVersion` (Kafka 2.8's
+ * ZkPartitionStateStore): the new zkVersion, or 'stale' when the znode moved on (BADVERSION whose
+ * content differs from `update`, or no znode). Other failures (connection loss) reject.
+ */
+export type UpdateIsr = (tp: TopicPartition, update: IsrUpdate, expectedZkVersion: number) => Promise<{ zkVersion: number } | 'stale'>;
+
 export interface PartitionDeps {
   localBrokerId: number;
   time: Time;
@@ -71,4 +88,10 @@ export interface PartitionDeps {
    */
   fetchLogConfig?: (topic: string) => Promise<LogConfig>;
   logger?: Logger;
+  /** The conditional ISR write; without it the leader never changes its ISR (tests, tools). */
+  updateIsr?: UpdateIsr;
+  /** Records a committed ISR change for /isr_change_notification propagation (isr-tasks.ts). */
+  recordIsrChange?: (tp: TopicPartition) => void;
+  /** Lets delayed produce/fetch/DeleteRecords go after an ISR change moved the high watermark. */
+  tryCompleteDelayedRequests?: (tp: TopicPartition) => void;
 }

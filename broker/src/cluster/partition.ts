@@ -4,21 +4,23 @@
  * and the high watermark. The leader serves produce (append + high watermark), consumer reads
  * (bounded by the high watermark), ListOffsets and DeleteRecords through it.
  *
+ * ISR (maybeExpandIsr / maybeShrinkIsr): the leader writes ISR changes itself, conditionally on the
+ * state znode's zkVersion (Kafka 2.8's ZooKeeper path, DESIGN.md "ISR propagation"), through the
+ * injected `updateIsr`; the leader epoch does not change.
+ *
  * High watermark (Partition.maybeIncrementLeaderHW): the minimum log end offset over the leader and
  * every remote replica that is in the ISR or caught up within replica.lag.time.max.ms; it only moves
- * up. Remote replicas' log end offsets are unknown (-1) until they fetch (followers fetch from issue
- * 5 on: `updateFollowerFetchState` is where their fetches land), so a leader whose ISR names other
- * brokers keeps its high watermark where it is until they do — exactly as Kafka would before its
- * followers' first fetches. With the leader alone in the ISR the high watermark follows the log end.
+ * up. Remote replicas' log end offsets are unknown (-1) until they fetch (`updateFollowerFetchState`),
+ * so a leader whose ISR names other brokers keeps its high watermark until they do, as Kafka does.
  * The last stable offset equals the high watermark: there are no transactions yet.
  */
-import { promises as fsp } from 'node:fs';
 import { type Logger, createLogger } from '../common/logger';
 import type { Log } from '../log/log';
 import type { TopicPartition } from '../log/log-names';
 import type { LogReadInfo } from '../log/log-types';
 import type { LogAppendInfo } from '../log/log-validator';
-import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP } from '../log/log-types';
+import { IsrWrites } from './isr-writes';
+import { divergingEpoch, legacyOffsetsBefore, offsetForTimestamp } from './partition-offsets';
 import { ErrorCode, KafkaProtocolError, ZERO_UUID } from '../protocol';
 import type { LeaderAndIsrPartitionState } from '../protocol/generated/leader-and-isr-request';
 import {
@@ -52,11 +54,13 @@ export class Partition {
   private _removingReplicas: number[] = [];
   private readonly remoteReplicas = new Map<number, RemoteReplicaState>();
   private hw: LogOffsetMetadata = { offset: 0, segmentBaseOffset: -1, position: -1 };
+  private readonly isrWrites: IsrWrites;
 
   constructor(topicPartition: TopicPartition, deps: PartitionDeps) {
     this.topicPartition = { topic: topicPartition.topic, partition: topicPartition.partition };
     this.deps = deps;
     this.logger = (deps.logger ?? createLogger('Partition')).child({ topic: topicPartition.topic, partition: topicPartition.partition });
+    this.isrWrites = new IsrWrites(deps.updateIsr, this.logger);
   }
 
   get log(): Log | undefined {
@@ -163,6 +167,7 @@ export class Partition {
    */
   async makeLeader(state: LeaderAndIsrPartitionState, topicId: string | undefined): Promise<{ isNewLeader: boolean; highWatermarkIncremented: boolean }> {
     this._controllerEpoch = state.controllerEpoch;
+    this.isrWrites.reset();
     this.updateAssignmentAndIsr(state, state.isr);
     this.checkOrSetTopicId(topicId);
     const log = await this.createLogIfNotExists();
@@ -200,6 +205,7 @@ export class Partition {
   async makeFollower(state: LeaderAndIsrPartitionState, topicId: string | undefined): Promise<boolean> {
     const oldLeaderEpoch = this._leaderEpoch;
     this._controllerEpoch = state.controllerEpoch;
+    this.isrWrites.reset();
     this.updateAssignmentAndIsr(state, []);
     this.checkOrSetTopicId(topicId);
     const log = await this.createLogIfNotExists();
@@ -248,7 +254,78 @@ export class Partition {
     r.logEndOffset = { ...fetchOffset };
     r.lastFetchLeaderLogEndOffset = leaderEndOffset;
     r.lastFetchTimeMs = fetchTimeMs;
-    return this.isLeader && this.maybeIncrementLeaderHW(log, fetchTimeMs);
+    if (!this.isLeader) return false;
+    if (!this._isr.has(brokerId)) {
+      void this.maybeExpandIsr(brokerId).catch((err: unknown) => this.logger.error({ err }, `Error expanding the ISR of ${this.name}`));
+    }
+    return this.maybeIncrementLeaderHW(log, fetchTimeMs);
+  }
+
+  /**
+   * Kafka's maybeExpandIsr (from updateFollowerFetchState): a follower outside the ISR joins it once
+   * its log end offset reaches the high watermark and the start offset of the current leader epoch.
+   * Resolves with whether the ISR changed.
+   */
+  async maybeExpandIsr(brokerId: number): Promise<boolean> {
+    const r = this.remoteReplicas.get(brokerId);
+    if (r === undefined || this._log === undefined || !this.canChangeIsr() || this._isr.has(brokerId)) return false;
+    const end = r.logEndOffset.offset;
+    if (end < this.hw.offset || this.leaderEpochStartOffset === null || end < this.leaderEpochStartOffset) return false;
+    const newIsr = [...this._isr, brokerId];
+    this.logger.info(`Expanding ISR from ${[...this._isr].join(',')} to ${newIsr.join(',')}`);
+    return this.submitIsr(newIsr);
+  }
+
+  /**
+   * Kafka's maybeShrinkIsr (the isr-expiration task): ISR members that have not caught up to the log
+   * end within replica.lag.time.max.ms leave; the high watermark may then move up. Resolves with
+   * whether the ISR changed.
+   */
+  async maybeShrinkIsr(): Promise<boolean> {
+    const log = this._log;
+    if (log === undefined || !this.canChangeIsr()) return false;
+    const outOfSync = this.getOutOfSyncReplicas(this.deps.replicaLagTimeMaxMs);
+    if (outOfSync.length === 0) return false;
+    const newIsr = [...this._isr].filter((id) => !outOfSync.includes(id));
+    const lagging = outOfSync.map((id) => `(brokerId: ${id}, endOffset: ${this.remoteReplicas.get(id)?.logEndOffset.offset ?? -1})`).join(' ');
+    this.logger.info(
+      `Shrinking ISR from ${[...this._isr].join(',')} to ${newIsr.join(',')}. Leader: (highWatermark: ${this.hw.offset}, endOffset: ${log.logEndOffset}). ` +
+        `Out of sync replicas: ${lagging}.`,
+    );
+    return this.submitIsr(newIsr);
+  }
+
+  /** Kafka's getOutOfSyncReplicas: followers in the ISR not at the log end and not caught up for maxLagMs. */
+  getOutOfSyncReplicas(maxLagMs: number): number[] {
+    const log = this._log;
+    if (log === undefined || this.isrWrites.isInFlight) return [];
+    const now = this.deps.time.milliseconds();
+    const leaderEndOffset = log.logEndOffset;
+    return [...this._isr].filter((id) => {
+      const r = id === this.deps.localBrokerId ? undefined : this.remoteReplicas.get(id);
+      return r !== undefined && r.logEndOffset.offset !== leaderEndOffset && now - r.lastCaughtUpTimeMs > maxLagMs;
+    });
+  }
+
+  private canChangeIsr(): boolean {
+    return this.isLeader && this.isrWrites.canWrite;
+  }
+
+  /**
+   * Kafka 2.8's expandIsrWithZk / shrinkIsrWithZk + maybeUpdateIsrAndVersionWithZk: the conditional
+   * write of {leader: self, same epoch, new ISR}; if it counts, the ISR and zkVersion change, the change
+   * is recorded for propagation and the high watermark may move (a shrink can advance it).
+   */
+  private submitIsr(newIsr: number[]): Promise<boolean> {
+    const update = { leader: this.deps.localBrokerId, leaderEpoch: this._leaderEpoch, isr: newIsr, controllerEpoch: this._controllerEpoch };
+    return this.isrWrites.write(this.topicPartition, update, this._zkVersion, (zkVersion) => {
+      this._isr = new Set(newIsr);
+      this._zkVersion = zkVersion;
+      this.logger.info(`ISR updated to ${newIsr.join(',')} and zkVersion updated to ${zkVersion}`);
+      this.deps.recordIsrChange?.(this.topicPartition);
+      const log = this._log;
+      if (log !== undefined && this.isLeader && this.maybeIncrementLeaderHW(log)) this.deps.tryCompleteDelayedRequests?.(this.topicPartition);
+    });
   }
 
   /** A follower's high watermark: the leader's, bounded by the local log end (issue 5's fetcher). */
@@ -335,7 +412,7 @@ export class Partition {
     const logEndOffset = log.logEndOffset;
     const lastStableOffset = this.lastStableOffset;
     if (o.lastFetchedEpoch >= 0) {
-      const diverging = this.divergingEpoch(log, o.lastFetchedEpoch, o.fetchOffset);
+      const diverging = divergingEpoch(this.deps.logManager.leaderEpochCache(this.topicPartition), log, o.lastFetchedEpoch, o.fetchOffset, this.name);
       if (diverging !== undefined) {
         const fetched: LogReadInfo = { records: Buffer.alloc(0), firstOffset: o.fetchOffset, fetchOffset: o.fetchOffset, segmentBaseOffset: -1, position: -1, firstEntryIncomplete: false, logStartOffset, logEndOffset };
         return { fetched, highWatermark, logStartOffset, logEndOffset, lastStableOffset, fetchOffsetMetadata: { offset: o.fetchOffset, segmentBaseOffset: -1, position: -1 }, divergingEpoch: diverging };
@@ -353,21 +430,6 @@ export class Partition {
     };
   }
 
-  /** Fetch v12 truncation detection (Partition.readRecords' lastFetchedEpoch branch). */
-  private divergingEpoch(log: Log, lastFetchedEpoch: number, fetchOffset: number): { epoch: number; endOffset: number } | undefined {
-    const cache = this.deps.logManager.leaderEpochCache(this.topicPartition);
-    if (cache === undefined) return undefined;
-    const end = cache.endOffsetFor(lastFetchedEpoch, log.logEndOffset);
-    if (end.endOffset < 0 || end.epoch < 0) {
-      throw new KafkaProtocolError('OFFSET_OUT_OF_RANGE', `Could not determine the end offset of the last fetched epoch ${lastFetchedEpoch} from the request`);
-    }
-    if (fetchOffset < log.logStartOffset) {
-      throw new KafkaProtocolError('OFFSET_OUT_OF_RANGE', `Received request for offset ${fetchOffset} for partition ${this.name}, but we only have log segments starting from offset: ${log.logStartOffset}.`);
-    }
-    if (end.epoch < lastFetchedEpoch || end.endOffset < fetchOffset) return { epoch: end.epoch, endOffset: end.endOffset };
-    return undefined;
-  }
-
   /**
    * Kafka's fetchOffsetForTimestamp. Clients (isolationLevel given) are bounded by the high watermark
    * (read_committed: the last stable offset) and get OFFSET_NOT_AVAILABLE while a new leader's high
@@ -377,27 +439,16 @@ export class Partition {
     const log = this.localLogWithEpochOrException(currentLeaderEpoch, fetchOnlyFromLeader);
     const lastFetchable = isolationLevel === IsolationLevel.READ_COMMITTED ? this.lastStableOffset : isolationLevel === IsolationLevel.READ_UNCOMMITTED ? this.hw.offset : log.logEndOffset;
     const epochStart = this.leaderEpochStartOffset;
-    const offsetsError =
-      isolationLevel !== null && epochStart !== null && epochStart > this.hw.offset
-        ? new KafkaProtocolError(
-            'OFFSET_NOT_AVAILABLE',
-            `Failed to fetch offsets for partition ${this.name} with leader epoch ${this._leaderEpoch} as this partition's high watermark (${this.hw.offset}) ` +
-              `is lagging behind the start offset from the beginning of this epoch (${epochStart}).`,
-          )
-        : undefined;
-    const cache = this.deps.logManager.leaderEpochCache(this.topicPartition);
-    if (timestamp === LATEST_TIMESTAMP) {
-      if (offsetsError) throw offsetsError;
-      return { timestamp: -1, offset: lastFetchable, leaderEpoch: this._leaderEpoch };
-    }
-    if (timestamp === EARLIEST_TIMESTAMP) {
-      const first = cache?.earliestEntry;
-      return { timestamp: -1, offset: log.logStartOffset, leaderEpoch: first !== undefined && first.startOffset <= log.logStartOffset ? first.epoch : -1 };
-    }
-    const found = await log.fetchOffsetByTimestamp(timestamp);
-    if (found !== null && found.offset < lastFetchable) return { timestamp: found.timestamp, offset: found.offset, leaderEpoch: found.leaderEpoch ?? -1 };
-    if (offsetsError) throw offsetsError;
-    return null;
+    // A new leader's high watermark below the start of its epoch is not yet an answer for clients.
+    const lagging = isolationLevel !== null && epochStart !== null && epochStart > this.hw.offset;
+    const offsetsError = lagging
+      ? new KafkaProtocolError(
+          'OFFSET_NOT_AVAILABLE',
+          `Failed to fetch offsets for partition ${this.name} with leader epoch ${this._leaderEpoch} as this partition's high watermark (${this.hw.offset}) ` +
+            `is lagging behind the start offset from the beginning of this epoch (${epochStart}).`,
+        )
+      : undefined;
+    return offsetForTimestamp(log, this.deps.logManager.leaderEpochCache(this.topicPartition), timestamp, lastFetchable, this._leaderEpoch, offsetsError);
   }
 
   /**
@@ -407,24 +458,7 @@ export class Partition {
    */
   async legacyFetchOffsetsForTimestamp(timestamp: number, maxNumOffsets: number, isFromConsumer: boolean, fetchOnlyFromLeader: boolean): Promise<number[]> {
     const log = this.localLogWithEpochOrException(-1, fetchOnlyFromLeader);
-    const segments = [...log.segments];
-    const pairs: [number, number][] = [];
-    for (const s of segments) {
-      // A segment deleted meanwhile counts as never modified.
-      const mtime = await fsp.stat(s.logFile).then((st) => st.mtimeMs, () => 0);
-      pairs.push([Math.max(s.baseOffset, log.logStartOffset), Math.floor(mtime)]);
-    }
-    if (segments.length > 0 && segments[segments.length - 1]!.size > 0) pairs.push([log.logEndOffset, this.deps.time.milliseconds()]);
-    let start: number;
-    if (timestamp === LATEST_TIMESTAMP) start = pairs.length - 1;
-    else if (timestamp === EARLIEST_TIMESTAMP) start = 0;
-    else {
-      start = pairs.length - 1;
-      while (start >= 0 && pairs[start]![1] > timestamp) start--;
-    }
-    const out: number[] = [];
-    for (let n = Math.min(maxNumOffsets, start + 1); n > 0; n--) out.push(pairs[start--]![0]);
-    out.sort((a, b) => b - a);
+    const out = await legacyOffsetsBefore(log, timestamp, maxNumOffsets, this.deps.time.milliseconds());
     if (!isFromConsumer) return out;
     const hw = this.hw.offset;
     if (out.some((o) => o > hw)) return [hw, ...out.filter((o) => o <= hw)];
@@ -454,6 +488,7 @@ export class Partition {
 
   /** Forgets the local state (StopReplica with delete); the log itself is deleted by the ReplicaManager. */
   delete(): void {
+    this.isrWrites.reset();
     this._log = undefined;
     this._leaderReplicaId = null;
     this._isr = new Set();

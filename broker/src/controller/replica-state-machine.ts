@@ -106,7 +106,8 @@ export class ReplicaStateMachine {
         const updated = await this.removeReplicasFromIsr(replicaId, withLeadership);
         for (const tp of updated) {
           if (!this.context.topicsToBeDeleted.has(tp.topic)) {
-            const recipients = this.context.partitionReplicaAssignment(tp).filter((id) => id !== replicaId && this.context.isReplicaOnline(id));
+            // Kafka sends to every other assigned replica that is live or shutting down (a leader in controlled shutdown still serves).
+            const recipients = this.context.partitionReplicaAssignment(tp).filter((id) => id !== replicaId && this.context.isLiveOrShuttingDown(id));
             batch.addLeaderAndIsrRequestForBrokers(recipients, tp, false);
           }
         }

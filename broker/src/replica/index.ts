@@ -1,5 +1,6 @@
 /** replica/: the ReplicaManager, its purgatories, and the shapes of its requests and results. */
 export { ReplicaManager, type ReplicaFetcherHooks, type ReplicaManagerOptions, type StopReplicaPartition } from './replica-manager';
+export * from './fetcher';
 export { isFollowerReplicaId } from './replica-reads';
 export { DelayedOperation, DelayedOperationPurgatory } from './purgatory/delayed-operation';
 export { DelayedFetch } from './purgatory/delayed-fetch';

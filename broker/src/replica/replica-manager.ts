@@ -10,18 +10,26 @@
  * replica.high.watermark.checkpoint.interval.ms from the first LeaderAndIsr on, and at shutdown; a
  * partition whose log this broker opens starts from the checkpointed value.
  *
- * Replica fetching arrives with issue 5: `fetcherHooks` is where becoming a follower will start the
- * fetchers (and becoming a leader or stopping will remove them).
+ * Followers fetch through the ReplicaFetcherManager (fetcher/), built here from `replicaFetcher` unless
+ * `fetcherHooks` replaces it: becoming a follower adds the partition to its leader's fetcher at
+ * Kafka 2.8's initial fetch offset (the log end offset when the log has leader epochs, so divergence is
+ * found by the fetch's diverging_epoch; else the high watermark), becoming leader or StopReplica
+ * removes it. OffsetForLeaderEpoch is answered by lastOffsetForLeaderEpoch.
  */
 import { type Logger, createLogger } from '../common/logger';
 import type { ScheduledTask, Scheduler } from '../common/scheduler';
 import { SYSTEM_TIME, type Time } from '../common/time';
 import { Partition, type TimestampAndOffsetResult } from '../cluster/partition';
+import type { PartitionDeps } from '../cluster/partition-types';
 import type { LogConfig } from '../log/log-config';
 import type { LogManager } from '../log/log-manager';
 import type { TopicPartition } from '../log/log-names';
 import type { MetadataCache } from '../metadata/metadata-cache';
 import { isInternalTopic } from '../metadata/topic';
+import type { OffsetForLeaderTopic } from '../protocol/generated/offset-for-leader-epoch-request';
+import type { OffsetForLeaderTopicResult } from '../protocol/generated/offset-for-leader-epoch-response';
+import type { InitialFetchState, ReplicaFetcherConfig } from './fetcher/fetcher-types';
+import { ReplicaFetcherManager } from './fetcher/replica-fetcher-manager';
 import { ErrorCode, KafkaProtocolError, ZERO_UUID } from '../protocol';
 import type { LeaderAndIsrPartitionState, LeaderAndIsrRequest } from '../protocol/generated/leader-and-isr-request';
 import type { UpdateMetadataRequest } from '../protocol/generated/update-metadata-request';
@@ -29,17 +37,19 @@ import { DelayedDeleteRecords, type DeleteRecordsPartitionStatus } from './purga
 import type { DelayedFetch } from './purgatory/delayed-fetch';
 import { DelayedOperationPurgatory } from './purgatory/delayed-operation';
 import { DelayedProduce, type ProducePartitionStatus } from './purgatory/delayed-produce';
-import { describeLogDirs, fetchMessages } from './replica-reads';
+import { describeLogDirs, fetchMessages, lastOffsetForLeaderEpoch } from './replica-reads';
 import { type DeleteRecordsPartitionResult, type FetchParams, type LogReadResult, type PartitionError, type ProducePartitionResult, errorCodeOf, tpKey } from './types';
 
 /** LeaderAndIsr.EpochDuringDelete and NoEpoch in StopReplica partition states. */
 const EPOCH_DURING_DELETE = -2;
 const NO_EPOCH = -1;
 
-/** Where issue 5's ReplicaFetcherManager plugs in. */
+/** What the ReplicaManager asks of the fetchers (the ReplicaFetcherManager; tests may record instead). */
 export interface ReplicaFetcherHooks {
   removeFetcherForPartitions(partitions: readonly TopicPartition[]): void | Promise<void>;
-  addFetcherForPartitions(partitions: readonly { topicPartition: TopicPartition; leaderId: number; fetchOffset: number }[]): void | Promise<void>;
+  addFetcherForPartitions(partitions: readonly InitialFetchState[]): void | Promise<void>;
+  shutdownIdleFetcherThreads?(): void | Promise<void>;
+  shutdown?(): void | Promise<void>;
 }
 
 export interface ReplicaManagerOptions {
@@ -53,9 +63,14 @@ export interface ReplicaManagerOptions {
   replicaLagTimeMaxMs?: number;
   /** replica.high.watermark.checkpoint.interval.ms (5000). */
   highWatermarkCheckpointIntervalMs?: number;
+  /** Replaces the ReplicaFetcherManager built from `replicaFetcher` (tests). */
   fetcherHooks?: ReplicaFetcherHooks;
+  /** Builds the ReplicaFetcherManager; without it (and without fetcherHooks) followers do not fetch. */
+  replicaFetcher?: ReplicaFetcherConfig;
   /** The topic's config from ZooKeeper, read when a partition creates its log (see PartitionDeps). */
   fetchLogConfig?: (topic: string) => Promise<LogConfig>;
+  /** How a leader writes ISR changes (ZooKeeper, conditional on zkVersion) and records them for propagation. */
+  isr?: Pick<PartitionDeps, 'updateIsr' | 'recordIsrChange'>;
 }
 
 export interface StopReplicaPartition {
@@ -82,6 +97,9 @@ export class ReplicaManager {
   private hwCheckpointCache: Promise<Map<string, number>> | undefined;
   private checkpointing: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** The follower fetchers (undefined when neither `replicaFetcher` nor `fetcherHooks` was given). */
+  readonly replicaFetcherManager: ReplicaFetcherManager | undefined;
+  private readonly fetcherHooks: ReplicaFetcherHooks | undefined;
 
   constructor(options: ReplicaManagerOptions) {
     this.options = options;
@@ -93,6 +111,20 @@ export class ReplicaManager {
     this.delayedProducePurgatory = new DelayedOperationPurgatory('Produce', options.scheduler, this.logger);
     this.delayedFetchPurgatory = new DelayedOperationPurgatory('Fetch', options.scheduler, this.logger);
     this.delayedDeleteRecordsPurgatory = new DelayedOperationPurgatory('DeleteRecords', options.scheduler, this.logger);
+    const rf = options.replicaFetcher;
+    this.replicaFetcherManager =
+      rf === undefined
+        ? undefined
+        : new ReplicaFetcherManager({
+            brokerId: this.brokerId,
+            metadataCache: this.metadataCache,
+            replicas: this,
+            interBrokerListenerName: rf.interBrokerListenerName,
+            settings: rf.settings,
+            clientFactory: rf.clientFactory,
+            logger: this.logger,
+          });
+    this.fetcherHooks = options.fetcherHooks ?? this.replicaFetcherManager;
   }
 
   /** The epoch of the latest controller this broker obeyed. */
@@ -107,6 +139,11 @@ export class ReplicaManager {
   /** Every hosted partition. */
   get allPartitions(): Partition[] {
     return [...this.partitions.values()];
+  }
+
+  /** Hosted partitions with an open log (Kafka's onlinePartitionsIterator; the ISR tasks walk these). */
+  onlinePartitions(): Partition[] {
+    return [...this.partitions.values()].filter((p) => p.log !== undefined && !p.log.isClosed);
   }
 
   /** The partition's high watermark when hosted with a log (LogManager's retention bound). */
@@ -150,6 +187,9 @@ export class ReplicaManager {
         return (await this.hwCheckpointCache).get(tpKey(t));
       },
       isBrokerAlive: (id) => this.metadataCache.hasAliveBroker(id),
+      updateIsr: this.options.isr?.updateIsr,
+      recordIsrChange: this.options.isr?.recordIsrChange,
+      tryCompleteDelayedRequests: (t) => this.tryCompleteDelayedRequests(t),
       logger: this.logger,
     });
   }
@@ -215,7 +255,7 @@ export class ReplicaManager {
           setError(ErrorCode.STALE_CONTROLLER_EPOCH);
         }
       }
-      const hooks = this.options.fetcherHooks;
+      const hooks = this.fetcherHooks;
       if (toLeader.length > 0) {
         await hooks?.removeFetcherForPartitions(toLeader.map(({ p }) => p.topicPartition));
         for (const { p, state, topicId } of toLeader) {
@@ -248,10 +288,11 @@ export class ReplicaManager {
         for (const p of changed) this.completeDelayedFetchOrProduceRequests(p.topicPartition);
         if (!this.stopped) {
           await hooks?.addFetcherForPartitions(
-            changed.map((p) => ({ topicPartition: p.topicPartition, leaderId: p.leaderReplicaId ?? -1, fetchOffset: p.highWatermark })),
+            changed.map((p) => ({ topicPartition: p.topicPartition, leaderId: p.leaderReplicaId ?? -1, currentLeaderEpoch: p.leaderEpoch, fetchOffset: this.initialFetchOffset(p) })),
           );
         }
       }
+      await hooks?.shutdownIdleFetcherThreads?.();
       this.startHighWatermarkCheckpointTask();
       return { errorCode: ErrorCode.NONE, partitionErrors: [...errors.values()] };
     });
@@ -285,7 +326,7 @@ export class ReplicaManager {
           results.set(key, { topicPartition: s.topicPartition, errorCode: ErrorCode.FENCED_LEADER_EPOCH });
         }
       }
-      await this.options.fetcherHooks?.removeFetcherForPartitions(toStop.map((s) => s.topicPartition));
+      await this.fetcherHooks?.removeFetcherForPartitions(toStop.map((s) => s.topicPartition));
       for (const s of toStop) {
         const key = tpKey(s.topicPartition);
         if (s.deletePartition) {
@@ -309,6 +350,22 @@ export class ReplicaManager {
       }
       return { errorCode: ErrorCode.NONE, partitionErrors: [...results.values()] };
     });
+  }
+
+  /**
+   * Kafka's initialFetchOffset with IBP 2.8 (truncation on fetch): a log with leader epochs fetches from
+   * its end and lets the leader's diverging_epoch say where it diverged; a log without them starts at
+   * the high watermark (the fetcher truncates to it first).
+   */
+  private initialFetchOffset(p: Partition): number {
+    const log = p.log;
+    if (log === undefined) return p.highWatermark;
+    return this.logManager.leaderEpochCache(p.topicPartition)?.latestEpoch !== undefined ? log.logEndOffset : p.highWatermark;
+  }
+
+  /** Kafka's lastOffsetForLeaderEpoch (OffsetForLeaderEpoch; see replica-reads.ts). */
+  lastOffsetForLeaderEpoch(topics: readonly OffsetForLeaderTopic[]): OffsetForLeaderTopicResult[] {
+    return lastOffsetForLeaderEpoch(this, topics);
   }
 
   /** Wakes the delayed requests watching a partition whose high watermark moved. */
@@ -460,6 +517,8 @@ export class ReplicaManager {
     this.logger.info('Shutting down');
     this.hwCheckpointTask?.cancel();
     this.hwCheckpointTask = undefined;
+    // As Kafka: the fetchers stop first, so no follower append races the final checkpoint.
+    await this.fetcherHooks?.shutdown?.();
     this.delayedFetchPurgatory.shutdown();
     this.delayedProducePurgatory.shutdown();
     this.delayedDeleteRecordsPurgatory.shutdown();

@@ -11,6 +11,8 @@
 import * as path from 'node:path';
 import { type FetchIsolation, IsolationLevel, UNKNOWN_OFFSET_METADATA } from '../cluster/partition';
 import { EMPTY_BUFFER, ErrorCode } from '../protocol';
+import type { OffsetForLeaderTopic } from '../protocol/generated/offset-for-leader-epoch-request';
+import type { OffsetForLeaderTopicResult } from '../protocol/generated/offset-for-leader-epoch-response';
 import { DelayedFetch, type FetchPartitionStatus } from './purgatory/delayed-fetch';
 import type { ReplicaManager } from './replica-manager';
 import { type FetchParams, type FetchPartitionRequest, type LogReadResult, errorCodeOf, tpKey } from './types';
@@ -87,11 +89,15 @@ export async function readFromLocalLog(rm: ReplicaManager, params: FetchParams, 
   return out;
 }
 
-/** A follower's fetch moves the leader's view of it (and maybe the high watermark). */
+/**
+ * A follower's fetch moves the leader's view of it (and maybe the high watermark). Not when the read
+ * failed, nor when the follower's log diverged: its fetch offset then names records the leader does
+ * not have, and counting them could move the high watermark over them.
+ */
 function updateFollowerFetchState(rm: ReplicaManager, replicaId: number, results: LogReadResult[], params: FetchParams): void {
   const now = rm.time.milliseconds();
   results.forEach((r, i) => {
-    if (r.errorCode !== ErrorCode.NONE) return;
+    if (r.errorCode !== ErrorCode.NONE || r.divergingEpoch !== undefined) return;
     const req = params.partitions[i]!;
     const p = rm.getPartition(req.topicPartition);
     if (p === undefined) return;
@@ -163,4 +169,31 @@ export function describeLogDirs(
     out.push({ logDir: absolute, errorCode: ErrorCode.NONE, topics: [...byTopic].map(([name, parts]) => ({ name, partitions: parts })) });
   }
   return out;
+}
+
+/**
+ * Kafka's lastOffsetForLeaderEpoch (OffsetForLeaderEpoch): per partition the largest epoch ≤ the
+ * requested one and its end offset on the leader (-1/-1 when unknown). A current_leader_epoch other
+ * than -1 is checked (FENCED_LEADER_EPOCH older, UNKNOWN_LEADER_EPOCH newer); not the leader is
+ * NOT_LEADER_OR_FOLLOWER; not hosted NOT_LEADER_OR_FOLLOWER for known partitions, else UNKNOWN_TOPIC_OR_PARTITION.
+ */
+export function lastOffsetForLeaderEpoch(rm: ReplicaManager, topics: readonly OffsetForLeaderTopic[]): OffsetForLeaderTopicResult[] {
+  return topics.map((t) => ({
+    topic: t.topic,
+    partitions: t.partitions.map((req) => {
+      const tp = { topic: t.topic, partition: req.partition };
+      const answer = { errorCode: ErrorCode.NONE, partition: req.partition, leaderEpoch: -1, endOffset: -1n };
+      const p = rm.partitionOrError(tpKey(tp), tp);
+      if ('errorCode' in p) return { ...answer, errorCode: p.errorCode };
+      try {
+        const log = p.localLogWithEpochOrException(req.currentLeaderEpoch, true);
+        const cache = rm.logManager.leaderEpochCache(tp);
+        const found = cache?.endOffsetFor(req.leaderEpoch, log.logEndOffset);
+        if (found === undefined || found.endOffset < 0) return answer;
+        return { ...answer, leaderEpoch: found.epoch, endOffset: BigInt(found.endOffset) };
+      } catch (err) {
+        return { ...answer, errorCode: errorCodeOf(err) };
+      }
+    }),
+  }));
 }

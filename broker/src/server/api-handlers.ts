@@ -21,7 +21,10 @@ import {
   produceHandler,
   stopReplicaHandler,
   updateMetadataHandler,
+  offsetForLeaderEpochHandler,
+  controlledShutdownHandler,
   type ApiRegistry,
+  type ControlledShutdownController,
 } from '../api';
 import type { MetadataCache } from '../metadata';
 import type { FetchSessionCache, ReplicaManager } from '../replica';
@@ -37,6 +40,8 @@ export interface BrokerApiDeps {
   replicaManager: ReplicaManager;
   adminManager: AdminManager;
   fetchSessionCache: FetchSessionCache;
+  /** The active controller (for ControlledShutdown); undefined before start-up. */
+  controller: () => ControlledShutdownController | undefined;
 }
 
 function topicNameById(cache: MetadataCache, topicId: string): string | undefined {
@@ -69,5 +74,7 @@ export function registerApiHandlers(registry: ApiRegistry, deps: BrokerApiDeps):
     .register(createPartitionsHandler({ adminManager, isActiveController }))
     .register(incrementalAlterConfigsHandler({ adminManager }))
     .register(describeLogDirsHandler({ replicaManager }))
-    .register(describeClusterHandler({ metadataCache, clusterId: deps.clusterId }));
+    .register(describeClusterHandler({ metadataCache, clusterId: deps.clusterId }))
+    .register(offsetForLeaderEpochHandler({ replicaManager }))
+    .register(controlledShutdownHandler({ controller: deps.controller }));
 }

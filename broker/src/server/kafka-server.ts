@@ -23,10 +23,13 @@ import { KafkaController } from '../controller';
 import { LogManager, readMetaProperties } from '../log';
 import { MetadataCache } from '../metadata';
 import { SocketServer } from '../network';
+import { zkPropagateIsrChanges, zkUpdateIsr } from '../cluster';
 import { FetchSessionCache, ReplicaManager } from '../replica';
+import { scheduleIsrTasks, type IsrTasks } from '../replica/isr-tasks';
 import { AdminZkClient, KafkaZkClient, ZkClient } from '../zk';
 import type { BrokerEndpoint } from '../zk/znodes';
 import { registerApiHandlers } from './api-handlers';
+import { brokerClientChannel, controlledShutdown, findControllerNode } from './controlled-shutdown';
 import { ConfigException, type KafkaConfig } from './config';
 import { BROKER_CONFIG_KEYS } from './config-keys';
 
@@ -50,6 +53,8 @@ export class KafkaServer {
   private replicaManager: ReplicaManager | undefined;
   private dynamicConfigManager: DynamicConfigManager | undefined;
   private adminManager: AdminManager | undefined;
+  private metadataCache: MetadataCache | undefined;
+  private isrTasks: IsrTasks | undefined;
   private configRepository: ConfigRepository | undefined;
   private socketServer: SocketServer | undefined;
   private controller: KafkaController | undefined;
@@ -119,6 +124,17 @@ export class KafkaServer {
     this.logManager = logManager;
 
     const metadataCache = new MetadataCache(this.brokerId, brokerLog);
+    this.metadataCache = metadataCache;
+    // Kafka's isr-expiration and isr-change-propagation tasks (the leader's side of ISR changes).
+    const isrTasks = scheduleIsrTasks({
+      scheduler: this.scheduler,
+      time: SYSTEM_TIME,
+      partitions: () => this.replicaManager?.allPartitions ?? [],
+      replicaLagTimeMaxMs: config.replicaLagTimeMaxMs,
+      propagateIsrChanges: zkPropagateIsrChanges(kafkaZk),
+      logger: brokerLog.child({ component: 'IsrTasks' }),
+    });
+    this.isrTasks = isrTasks;
     const replicaManager = new ReplicaManager({
       brokerId: this.brokerId,
       logManager,
@@ -128,6 +144,18 @@ export class KafkaServer {
       replicaLagTimeMaxMs: config.replicaLagTimeMaxMs,
       highWatermarkCheckpointIntervalMs: config.getNumber('replica.high.watermark.checkpoint.interval.ms'),
       fetchLogConfig: (topic) => configRepository.fetchLogConfig(topic),
+      isr: { updateIsr: zkUpdateIsr(kafkaZk), recordIsrChange: (tp) => isrTasks.recordIsrChange(tp) },
+      replicaFetcher: {
+        interBrokerListenerName: config.interBrokerListenerName,
+        settings: {
+          maxWaitMs: config.getNumber('replica.fetch.wait.max.ms'),
+          minBytes: config.getNumber('replica.fetch.min.bytes'),
+          maxBytes: config.getNumber('replica.fetch.max.bytes'),
+          responseMaxBytes: config.getNumber('replica.fetch.response.max.bytes'),
+          backoffMs: config.getNumber('replica.fetch.backoff.ms'),
+          socketTimeoutMs: config.getNumber('replica.socket.timeout.ms'),
+        },
+      },
     });
     this.replicaManager = replicaManager;
 
@@ -162,6 +190,7 @@ export class KafkaServer {
       clusterId: this.clusterId,
       brokerEpoch: () => this.brokerEpoch,
       isActiveController: () => this.controller?.isActive ?? false,
+      controller: () => this.controller,
       metadataCache,
       replicaManager,
       adminManager,
@@ -230,6 +259,29 @@ export class KafkaServer {
   }
 
   /**
+   * Kafka's KafkaServer.controlledShutdown: ask the controller to move this broker's leaderships away
+   * (and drop it from ISRs) before stopping; a failure after the retries means an unclean shutdown.
+   */
+  private async controlledShutdown(): Promise<void> {
+    const { metadataCache, kafkaZk } = this;
+    if (metadataCache === undefined || kafkaZk === undefined) return;
+    try {
+      const done = await controlledShutdown({
+        brokerId: this.brokerId,
+        brokerEpoch: () => this.brokerEpoch,
+        findController: findControllerNode(metadataCache, kafkaZk, this.config.interBrokerListenerName),
+        connect: brokerClientChannel({ brokerId: this.brokerId, requestTimeoutMs: this.config.requestTimeoutMs, logger: this.log }),
+        maxRetries: this.config.getNumber('controlled.shutdown.max.retries'),
+        retryBackoffMs: this.config.getNumber('controlled.shutdown.retry.backoff.ms'),
+        logger: this.log.child({ component: 'ControlledShutdown' }),
+      });
+      if (!done) this.log.warn('Proceeding to do an unclean shutdown as all the controlled shutdown attempts failed');
+    } catch (err) {
+      this.log.error({ err }, 'Controlled shutdown failed; proceeding to do an unclean shutdown');
+    }
+  }
+
+  /**
    * Kafka's getOrGenerateBrokerId: broker.id from the config must agree with meta.properties in every
    * log dir; with broker.id unset (-1) and generation enabled, reuse the stored id or take a new one
    * from /brokers/seqid.
@@ -255,7 +307,11 @@ export class KafkaServer {
   }
 
   async shutdown(): Promise<void> {
-    if (this.state === 'ShuttingDown' || this.state === 'NotRunning') return;
+    if (this.state === 'ShuttingDown' || this.state === 'NotRunning' || this.state === 'PendingControlledShutdown') return;
+    if (this.state === 'RunningAsBroker' && this.config.controlledShutdownEnable) {
+      this.state = 'PendingControlledShutdown';
+      await this.controlledShutdown();
+    }
     this.state = 'ShuttingDown';
     this.log.info('shutting down');
     const step = async (what: string, fn: () => Promise<void> | undefined): Promise<void> => {
@@ -265,6 +321,10 @@ export class KafkaServer {
         this.log.error({ err }, `error while shutting down ${what}`);
       }
     };
+    await step('ISR tasks', () => {
+      this.isrTasks?.cancel();
+      return undefined;
+    });
     await step('controller', () => this.controller?.shutdown());
     await step('socket server', () => this.socketServer?.shutdown());
     await step('dynamic config manager', () => this.dynamicConfigManager?.shutdown());

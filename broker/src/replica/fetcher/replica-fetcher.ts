@@ -1,0 +1,438 @@
+/**
+ * Kafka 2.8's ReplicaFetcherThread (+ AbstractFetcherThread) for one source broker: a loop that sends
+ * one Fetch v12 (replica_id = this broker) for every partition it follows from that leader, appends
+ * the leader's batches as they are (Log.appendAsFollower), takes the leader's high watermark and log
+ * start offset, and truncates the way IBP 2.8 does (truncation on fetch, KIP-595's diverging_epoch):
+ *  - a partition whose log has no leader epochs starts Truncating: truncated to the high watermark
+ *    (its initial fetch offset), then fetched;
+ *  - a diverging_epoch {epoch, end_offset} truncates to min(leader's end offset, our end offset for that
+ *    epoch); when we do not know that epoch, to the end of our largest smaller epoch, and the next fetch
+ *    tells us more;
+ *  - OFFSET_OUT_OF_RANGE (handleOutOfRangeError): ahead of the leader's log end offset → truncate to it;
+ *    else fell behind its log start → truncateFullyAndStartAt(leader's log start offset);
+ *  - FENCED_LEADER_EPOCH drops the partition until the next LeaderAndIsr; UNKNOWN_LEADER_EPOCH,
+ *    NOT_LEADER_OR_FOLLOWER and other errors back it off for replica.fetch.backoff.ms.
+ * Requests are sessionless full fetches (session id 0, epoch -1): correct, only larger than Kafka's
+ * incremental fetch sessions. Removing partitions waits for the response being applied (Kafka's
+ * partitionMapLock), so a partition never gets appended to after its fetcher let go of it.
+ */
+import { type Logger, createLogger } from '../../common/logger';
+import { partitionLeaderEpochAt } from '../../log/batch-scan';
+import type { TopicPartition } from '../../log/log-names';
+import { UnexpectedAppendOffsetError } from '../../log/log-validator';
+import { ApiKey, ErrorCode, KafkaProtocolError } from '../../protocol';
+import type { FetchRequest } from '../../protocol/generated/fetch-request';
+import type { FetchablePartitionResponse, FetchResponse } from '../../protocol/generated/fetch-response';
+import { errorCodeOf, tpKey } from '../types';
+import type { FollowerReplicas, InitialFetchState, LeaderConnection, PartitionFetchState, ReplicaFetchSettings } from './fetcher-types';
+
+export const REPLICA_FETCH_VERSION = 12;
+export const LIST_OFFSETS_VERSION = 6;
+const LATEST_TIMESTAMP = -1n;
+const EARLIEST_TIMESTAMP = -2n;
+
+export interface ReplicaFetcherOptions {
+  /** This broker (the follower). */
+  brokerId: number;
+  sourceBrokerId: number;
+  /** `ReplicaFetcherThread-<fetcherId>-<sourceBrokerId>`. */
+  name: string;
+  leader: LeaderConnection;
+  replicas: FollowerReplicas;
+  settings: ReplicaFetchSettings;
+  logger?: Logger;
+}
+
+interface Sent {
+  key: string;
+  topicPartition: TopicPartition;
+  fetchOffset: number;
+  currentLeaderEpoch: number;
+}
+
+export class ReplicaFetcher {
+  readonly sourceBrokerId: number;
+  readonly name: string;
+  private readonly o: ReplicaFetcherOptions;
+  private readonly logger: Logger;
+  private readonly states = new Map<string, { topicPartition: TopicPartition; state: PartitionFetchState }>();
+  private running = false;
+  private loop: Promise<void> = Promise.resolve();
+  private wake: (() => void) | undefined;
+  private waitTimer: NodeJS.Timeout | undefined;
+  /** Changes to the partition states and their logs run one at a time (Kafka's partitionMapLock). */
+  private lockTail: Promise<unknown> = Promise.resolve();
+  /** Resolves on shutdown, so a long poll in flight does not hold the shutdown up. */
+  private stopSignal: Promise<undefined> = Promise.resolve(undefined);
+  private signalStop: () => void = () => undefined;
+
+  constructor(o: ReplicaFetcherOptions) {
+    this.o = o;
+    this.sourceBrokerId = o.sourceBrokerId;
+    this.name = o.name;
+    this.logger = (o.logger ?? createLogger('ReplicaFetcher')).child({ fetcher: o.name, leaderId: o.sourceBrokerId });
+  }
+
+  get partitionCount(): number {
+    return this.states.size;
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** The fetch state of a partition (tests, ISR-lag diagnostics). */
+  fetchState(tp: TopicPartition): Readonly<PartitionFetchState> | undefined {
+    return this.states.get(tpKey(tp))?.state;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.stopSignal = new Promise((resolve) => (this.signalStop = () => resolve(undefined)));
+    this.loop = this.run().catch((err: unknown) => this.logger.error({ err }, 'Replica fetcher stopped by an unexpected error'));
+  }
+
+  /** Stops the loop, waits for it, and closes the connection to the leader. */
+  async shutdown(): Promise<void> {
+    this.running = false;
+    this.signalStop();
+    this.wakeUp();
+    await this.o.leader.close().catch(() => undefined);
+    await this.loop;
+  }
+
+  private withLock<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lockTail.then(fn);
+    this.lockTail = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Kafka's addPartitions: a partition already fetched in the same leader epoch keeps its state;
+   * otherwise it starts at the given offset, Fetching when its log has leader epochs, else Truncating.
+   */
+  addPartitions(initial: readonly InitialFetchState[]): Promise<void> {
+    return this.withLock(async () => {
+      for (const s of initial) {
+        const key = tpKey(s.topicPartition);
+        const current = this.states.get(key);
+        if (current !== undefined && current.state.currentLeaderEpoch === s.currentLeaderEpoch) continue;
+        const latest = this.latestEpoch(s.topicPartition);
+        this.states.set(key, {
+          topicPartition: s.topicPartition,
+          state: { fetchOffset: s.fetchOffset, currentLeaderEpoch: s.currentLeaderEpoch, state: latest >= 0 ? 'Fetching' : 'Truncating', lastFetchedEpoch: latest, delayUntilMs: 0 },
+        });
+        this.logger.info(`Added ${key} at offset ${s.fetchOffset} (leader epoch ${s.currentLeaderEpoch}, last fetched epoch ${latest})`);
+      }
+      this.wakeUp();
+    });
+  }
+
+  /** Kafka's removePartitions: resolves once no response is being applied to them. */
+  removePartitions(tps: readonly TopicPartition[]): Promise<void> {
+    for (const tp of tps) this.states.delete(tpKey(tp));
+    return this.withLock(() => Promise.resolve());
+  }
+
+  private latestEpoch(tp: TopicPartition): number {
+    return this.o.replicas.logManager.leaderEpochCache(tp)?.latestEpoch ?? -1;
+  }
+
+  private wakeUp(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    if (this.waitTimer !== undefined) clearTimeout(this.waitTimer);
+    this.waitTimer = undefined;
+    wake?.();
+  }
+
+  /** Waits up to `ms`, or until partitions are added or the fetcher stops. */
+  private idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.wake = resolve;
+      this.waitTimer = setTimeout(() => this.wakeUp(), Math.max(1, ms));
+    });
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      await this.withLock(() => this.truncateToHighWatermark());
+      const now = Date.now();
+      const ready = [...this.states].filter(([, s]) => s.state.state === 'Fetching' && s.state.delayUntilMs <= now);
+      if (ready.length === 0) {
+        const delays = [...this.states.values()].map((s) => s.state.delayUntilMs - now).filter((d) => d > 0);
+        await this.idle(delays.length > 0 ? Math.min(this.o.settings.backoffMs, ...delays) : this.o.settings.backoffMs);
+        continue;
+      }
+      const sent: Sent[] = ready.map(([key, s]) => ({ key, topicPartition: s.topicPartition, fetchOffset: s.state.fetchOffset, currentLeaderEpoch: s.state.currentLeaderEpoch }));
+      let response: FetchResponse | undefined;
+      try {
+        response = await Promise.race([this.o.leader.send(ApiKey.Fetch, REPLICA_FETCH_VERSION, this.buildFetch(ready.map(([, s]) => s))), this.stopSignal]);
+      } catch (err) {
+        if (!this.running) break;
+        this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, `Error sending fetch request to broker ${this.sourceBrokerId}`);
+        this.delay(sent.map((s) => s.key));
+        await this.idle(this.o.settings.backoffMs);
+        continue;
+      }
+      if (!this.running || response === undefined) break;
+      const answer = response;
+      await this.withLock(() => this.processFetchResponse(sent, answer)).catch((err: unknown) => {
+        this.logger.error({ err }, `Error processing the fetch response from broker ${this.sourceBrokerId}`);
+        this.delay(sent.map((s) => s.key));
+      });
+      // A leader that answers at once (max_wait 0, in-process) must not starve the event loop.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private buildFetch(parts: { topicPartition: TopicPartition; state: PartitionFetchState }[]): FetchRequest {
+    const topics = new Map<string, FetchRequest['topics'][number]>();
+    for (const { topicPartition: tp, state } of parts) {
+      let t = topics.get(tp.topic);
+      if (t === undefined) topics.set(tp.topic, (t = { topic: tp.topic, partitions: [] }));
+      t.partitions.push({
+        partition: tp.partition,
+        currentLeaderEpoch: state.currentLeaderEpoch,
+        fetchOffset: BigInt(state.fetchOffset),
+        lastFetchedEpoch: state.lastFetchedEpoch,
+        logStartOffset: BigInt(this.o.replicas.getPartition(tp)?.log?.logStartOffset ?? -1),
+        partitionMaxBytes: this.o.settings.maxBytes,
+      });
+    }
+    return {
+      clusterId: null,
+      replicaId: this.o.brokerId,
+      maxWaitMs: this.o.settings.maxWaitMs,
+      minBytes: this.o.settings.minBytes,
+      maxBytes: this.o.settings.responseMaxBytes,
+      isolationLevel: 0,
+      sessionId: 0,
+      sessionEpoch: -1,
+      topics: [...topics.values()],
+      forgottenTopicsData: [],
+      rackId: '',
+    };
+  }
+
+  private delay(keys: readonly string[]): void {
+    const until = Date.now() + this.o.settings.backoffMs;
+    for (const key of keys) {
+      const s = this.states.get(key);
+      if (s !== undefined) s.state.delayUntilMs = until;
+    }
+  }
+
+  /** Partitions without leader epochs truncate to their initial fetch offset (the high watermark). */
+  private async truncateToHighWatermark(): Promise<void> {
+    for (const [key, s] of this.states) {
+      if (s.state.state !== 'Truncating') continue;
+      try {
+        s.state.fetchOffset = await this.truncate(s.topicPartition, s.state.fetchOffset);
+        s.state.state = 'Fetching';
+        s.state.lastFetchedEpoch = this.latestEpoch(s.topicPartition);
+      } catch (err) {
+        this.logger.error({ err }, `Error truncating ${key} to its high watermark ${s.state.fetchOffset}`);
+        this.delay([key]);
+      }
+    }
+  }
+
+  private async processFetchResponse(sent: readonly Sent[], response: FetchResponse): Promise<void> {
+    if (response.errorCode !== ErrorCode.NONE) {
+      this.logger.warn(`Fetch request to broker ${this.sourceBrokerId} failed with error code ${response.errorCode}`);
+      this.delay(sent.map((s) => s.key));
+      return;
+    }
+    const byKey = new Map<string, FetchablePartitionResponse>();
+    for (const t of response.responses) for (const p of t.partitionResponses) byKey.set(`${t.topic}-${p.partition}`, p);
+    const errors: string[] = [];
+    for (const req of sent) {
+      const current = this.states.get(req.key);
+      const data = byKey.get(req.key);
+      // The partition was removed, re-added or moved on while the request was out: this answer is stale.
+      if (current === undefined || data === undefined) continue;
+      const state = current.state;
+      if (state.fetchOffset !== req.fetchOffset || state.currentLeaderEpoch !== req.currentLeaderEpoch || state.state !== 'Fetching') continue;
+      try {
+        if (!(await this.processPartition(req, state, data))) errors.push(req.key);
+      } catch (err) {
+        const code = errorCodeOf(err);
+        if (code === ErrorCode.KAFKA_STORAGE_ERROR) {
+          // Kafka's markPartitionFailed: the log dir is gone; only a new LeaderAndIsr brings it back.
+          this.logger.error({ err }, `Stopped fetching ${req.key}: storage error`);
+          this.states.delete(req.key);
+        } else {
+          this.logger.error({ err }, `Unexpected error while processing data for ${req.key} at offset ${req.fetchOffset}`);
+          errors.push(req.key);
+        }
+      }
+    }
+    this.delay(errors);
+  }
+
+  /** One partition's answer; false when it must back off (Kafka's partitionsWithError). */
+  private async processPartition(req: Sent, state: PartitionFetchState, data: FetchablePartitionResponse): Promise<boolean> {
+    const tp = req.topicPartition;
+    switch (data.errorCode) {
+      case ErrorCode.NONE: {
+        if (data.divergingEpoch.epoch >= 0 || data.divergingEpoch.endOffset >= 0n) {
+          await this.truncateOnDivergingEpoch(tp, state, data.divergingEpoch.epoch, Number(data.divergingEpoch.endOffset));
+          return true;
+        }
+        await this.processPartitionData(tp, state, data);
+        return true;
+      }
+      case ErrorCode.OFFSET_OUT_OF_RANGE:
+        return this.handleOutOfRange(tp, state);
+      case ErrorCode.FENCED_LEADER_EPOCH:
+        // Our epoch is older than the leader's: wait for the LeaderAndIsr that tells us the new one.
+        this.logger.info(`Partition ${req.key} has an older epoch (${state.currentLeaderEpoch}) than the current leader. Will await the new LeaderAndIsr state before resuming fetching.`);
+        this.states.delete(req.key);
+        return true;
+      case ErrorCode.UNKNOWN_LEADER_EPOCH:
+      case ErrorCode.NOT_LEADER_OR_FOLLOWER:
+      case ErrorCode.UNKNOWN_TOPIC_OR_PARTITION:
+        this.logger.debug(`Remote broker is not the leader for ${req.key} in epoch ${state.currentLeaderEpoch} (error ${data.errorCode}); backing off`);
+        return false;
+      default:
+        this.logger.error(`Error ${data.errorCode} for partition ${req.key} at offset ${req.fetchOffset}`);
+        return false;
+    }
+  }
+
+  /** Kafka's ReplicaFetcherThread.processPartitionData: append, then the leader's HW and log start. */
+  private async processPartitionData(tp: TopicPartition, state: PartitionFetchState, data: FetchablePartitionResponse): Promise<void> {
+    const partition = this.o.replicas.getPartition(tp);
+    const log = partition?.log;
+    if (partition === undefined || log === undefined) throw new KafkaProtocolError('NOT_LEADER_OR_FOLLOWER', `No local log for ${tpKey(tp)}`);
+    if (log.logEndOffset !== state.fetchOffset) {
+      throw new Error(`Offset mismatch for partition ${tpKey(tp)}: fetched offset = ${state.fetchOffset}, log end offset = ${log.logEndOffset}.`);
+    }
+    const records = data.recordSet ?? Buffer.alloc(0);
+    let lastOffset = -1;
+    let validBytes = 0;
+    if (records.length > 0) {
+      try {
+        const info = await log.appendAsFollower(records);
+        lastOffset = info.lastOffset;
+        validBytes = info.validBytes;
+      } catch (err) {
+        // Kafka's appendRecordsToFollowerOrFutureReplica: an empty log fetching from a leader whose log
+        // start falls inside a batch (DeleteRecords) starts over at that batch's base offset.
+        const end = log.logEndOffset;
+        if (!(err instanceof UnexpectedAppendOffsetError) || end !== log.logStartOffset || err.firstOffset >= end || err.lastOffset < end) throw err;
+        this.logger.info(`${err.message}. Since this is the first record to be appended to the follower's log, will start the log from offset ${err.firstOffset}.`);
+        await this.truncateFully(tp, err.firstOffset);
+        const info = await log.appendAsFollower(records);
+        lastOffset = info.lastOffset;
+        validBytes = info.validBytes;
+      }
+    }
+    partition.updateFollowerHighWatermark(Number(data.highWatermark));
+    const leaderLogStart = Number(data.logStartOffset);
+    if (leaderLogStart > log.logStartOffset && leaderLogStart <= partition.highWatermark) await log.maybeIncrementLogStartOffset(leaderLogStart, partition.highWatermark);
+    if (validBytes > 0) {
+      state.fetchOffset = lastOffset + 1;
+      state.lastFetchedEpoch = lastBatchEpoch(records.subarray(0, validBytes)) ?? state.lastFetchedEpoch;
+    } else {
+      state.fetchOffset = log.logEndOffset;
+    }
+  }
+
+  /**
+   * Kafka's getOffsetTruncationState for a diverging epoch: truncate to min(leader's end offset, our
+   * end offset for that epoch, our log end); when we only know smaller epochs, to the end of the
+   * largest of them, and let the next fetch say more.
+   */
+  private async truncateOnDivergingEpoch(tp: TopicPartition, state: PartitionFetchState, leaderEpoch: number, leaderEndOffset: number): Promise<void> {
+    const log = this.o.replicas.getPartition(tp)?.log;
+    if (log === undefined) throw new KafkaProtocolError('NOT_LEADER_OR_FOLLOWER', `No local log for ${tpKey(tp)}`);
+    const replicaEndOffset = log.logEndOffset;
+    const cache = this.o.replicas.logManager.leaderEpochCache(tp);
+    const ours = cache?.endOffsetFor(leaderEpoch, replicaEndOffset);
+    let offset: number;
+    if (leaderEndOffset < 0) offset = state.fetchOffset;
+    else if (ours === undefined || ours.endOffset < 0) offset = Math.min(leaderEndOffset, replicaEndOffset);
+    else if (ours.epoch !== leaderEpoch) {
+      offset = Math.min(ours.endOffset, replicaEndOffset);
+      this.logger.info(`Based on replica's leader epoch, leader replied with epoch ${leaderEpoch} unknown to the replica for ${tpKey(tp)}. Will truncate to ${offset} and continue`);
+    } else offset = Math.min(ours.endOffset, leaderEndOffset, replicaEndOffset);
+    this.logger.info(`Truncating ${tpKey(tp)} to offset ${offset} after a diverging epoch (leader epoch ${leaderEpoch} ends at ${leaderEndOffset}, log end ${replicaEndOffset})`);
+    state.fetchOffset = await this.truncate(tp, offset);
+    state.lastFetchedEpoch = this.latestEpoch(tp);
+  }
+
+  /** Kafka's handleOutOfRangeError / fetchOffsetAndTruncate. */
+  private async handleOutOfRange(tp: TopicPartition, state: PartitionFetchState): Promise<boolean> {
+    const log = this.o.replicas.getPartition(tp)?.log;
+    if (log === undefined) return false;
+    const replicaEndOffset = log.logEndOffset;
+    let leaderEndOffset: number;
+    try {
+      leaderEndOffset = await this.fetchOffsetFromLeader(tp, state.currentLeaderEpoch, LATEST_TIMESTAMP);
+      if (leaderEndOffset < replicaEndOffset) {
+        this.logger.warn(`Reset fetch offset for partition ${tpKey(tp)} from ${replicaEndOffset} to current leader ${this.sourceBrokerId}'s latest offset ${leaderEndOffset}`);
+        state.fetchOffset = await this.truncate(tp, leaderEndOffset);
+      } else {
+        const leaderStartOffset = await this.fetchOffsetFromLeader(tp, state.currentLeaderEpoch, EARLIEST_TIMESTAMP);
+        this.logger.warn(`Reset fetch offset for partition ${tpKey(tp)} from ${replicaEndOffset} to current leader ${this.sourceBrokerId}'s start offset ${leaderStartOffset}`);
+        // Only a leader whose log starts above our end makes us drop our log.
+        if (leaderStartOffset > replicaEndOffset) await this.truncateFully(tp, leaderStartOffset);
+        state.fetchOffset = Math.max(leaderStartOffset, replicaEndOffset);
+      }
+    } catch (err) {
+      this.logger.error({ err: err instanceof Error ? err.message : String(err) }, `Error getting offset for partition ${tpKey(tp)} to broker ${this.sourceBrokerId}`);
+      return false;
+    }
+    state.lastFetchedEpoch = this.latestEpoch(tp);
+    return true;
+  }
+
+  /** ListOffsets v6 with replica_id = this broker: the leader's log end (-1) or log start (-2). */
+  private async fetchOffsetFromLeader(tp: TopicPartition, currentLeaderEpoch: number, timestamp: bigint): Promise<number> {
+    const res = await this.o.leader.send(ApiKey.ListOffsets, LIST_OFFSETS_VERSION, {
+      replicaId: this.o.brokerId,
+      isolationLevel: 0,
+      topics: [{ name: tp.topic, partitions: [{ partitionIndex: tp.partition, currentLeaderEpoch, timestamp, maxNumOffsets: 1 }] }],
+    });
+    const p = res.topics.find((t) => t.name === tp.topic)?.partitions.find((x) => x.partitionIndex === tp.partition);
+    if (p === undefined) throw new Error(`ListOffsets response without ${tpKey(tp)}`);
+    if (p.errorCode !== ErrorCode.NONE) throw new Error(`ListOffsets for ${tpKey(tp)} failed with error code ${p.errorCode}`);
+    return Number(p.offset);
+  }
+
+  /**
+   * Kafka's ReplicaFetcherThread.truncate: the log, then the follower high watermark with it. Returns
+   * the new log end offset, where fetching resumes (below `offset` when it fell inside a batch).
+   */
+  private async truncate(tp: TopicPartition, offset: number): Promise<number> {
+    const partition = this.o.replicas.getPartition(tp);
+    const log = partition?.log;
+    if (partition === undefined || log === undefined) throw new KafkaProtocolError('NOT_LEADER_OR_FOLLOWER', `No local log for ${tpKey(tp)}`);
+    if (offset < partition.highWatermark) this.logger.warn(`Truncating ${tpKey(tp)} to offset ${offset} below high watermark ${partition.highWatermark}`);
+    await log.truncateTo(offset);
+    partition.updateFollowerHighWatermark(partition.highWatermark);
+    return log.logEndOffset;
+  }
+
+  private async truncateFully(tp: TopicPartition, offset: number): Promise<void> {
+    const partition = this.o.replicas.getPartition(tp);
+    const log = partition?.log;
+    if (partition === undefined || log === undefined) throw new KafkaProtocolError('NOT_LEADER_OR_FOLLOWER', `No local log for ${tpKey(tp)}`);
+    await log.truncateFullyAndStartAt(offset);
+    // The high watermark follows the new log start up (Kafka's updateLogStartOffset).
+    partition.updateFollowerHighWatermark(offset);
+  }
+}
+
+/** The partitionLeaderEpoch of the last batch in `records` (v2 batches), undefined when none. */
+function lastBatchEpoch(records: Buffer): number | undefined {
+  let last: number | undefined;
+  for (let pos = 0; pos + 17 <= records.length; pos += records.readInt32BE(pos + 8) + 12) {
+    const epoch = partitionLeaderEpochAt(records, pos);
+    if (epoch >= 0) last = epoch;
+  }
+  return last;
+}

@@ -260,13 +260,13 @@ export class KafkaServer {
 
   /**
    * Kafka's KafkaServer.controlledShutdown: ask the controller to move this broker's leaderships away
-   * (and drop it from ISRs) before stopping; a failure after the retries means an unclean shutdown.
+   * (and drop it from ISRs) before stopping; after the retries it proceeds uncleanly (and says so).
    */
   private async controlledShutdown(): Promise<void> {
     const { metadataCache, kafkaZk } = this;
     if (metadataCache === undefined || kafkaZk === undefined) return;
     try {
-      const done = await controlledShutdown({
+      await controlledShutdown({
         brokerId: this.brokerId,
         brokerEpoch: () => this.brokerEpoch,
         findController: findControllerNode(metadataCache, kafkaZk, this.config.interBrokerListenerName),
@@ -275,7 +275,6 @@ export class KafkaServer {
         retryBackoffMs: this.config.getNumber('controlled.shutdown.retry.backoff.ms'),
         logger: this.log.child({ component: 'ControlledShutdown' }),
       });
-      if (!done) this.log.warn('Proceeding to do an unclean shutdown as all the controlled shutdown attempts failed');
     } catch (err) {
       this.log.error({ err }, 'Controlled shutdown failed; proceeding to do an unclean shutdown');
     }

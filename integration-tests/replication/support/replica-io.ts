@@ -1,0 +1,94 @@
+/**
+ * Produce straight to a chosen broker over Samsa's BrokerClient (kafkajs routes to whoever its
+ * metadata names as leader, which hides a zombie), and read a partition's replica as raw segment
+ * bytes, so the replicas of a partition can be compared byte for byte.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { BrokerClient } from '../../../broker/src/network/broker-client';
+import { ApiKey } from '../../../broker/src/protocol';
+import { encodeRecordBatchSync, type SimpleRecord } from '../../../broker/src/protocol/records';
+import type { KafkaCluster } from '../../helpers/kafka-cluster';
+
+export interface ProduceResult {
+  errorCode: number;
+  baseOffset: bigint;
+}
+
+/** One connection per broker, closed together. */
+export class BrokerConnections {
+  private readonly clients = new Map<number, BrokerClient>();
+
+  constructor(private readonly cluster: KafkaCluster) {}
+
+  client(id: number): BrokerClient {
+    let c = this.clients.get(id);
+    if (c === undefined) {
+      c = new BrokerClient({ host: '127.0.0.1', port: this.cluster.brokerPort(id), clientId: 'samsa-replication-test', requestTimeoutMs: 30_000 });
+      this.clients.set(id, c);
+    }
+    return c;
+  }
+
+  /** Produces `values` as one batch with `acks` (1 or -1) to broker `id`, whatever its role. */
+  async produce(id: number, topic: string, partition: number, values: readonly string[], acks: 1 | -1, timeoutMs = 15_000): Promise<ProduceResult> {
+    const records: SimpleRecord[] = values.map((v) => ({ key: null, value: Buffer.from(v), timestamp: Date.now() }));
+    const response = await this.client(id).send(ApiKey.Produce, 8, {
+      transactionalId: null,
+      acks,
+      timeoutMs,
+      topicData: [{ name: topic, partitionData: [{ index: partition, records: encodeRecordBatchSync({ records }) }] }],
+    });
+    const p = response.responses[0]?.partitionResponses[0];
+    if (p === undefined) throw new Error(`empty produce response from broker ${id}`);
+    return { errorCode: p.errorCode, baseOffset: p.baseOffset };
+  }
+
+  /** Drops the connection to `id` (e.g. after the broker was killed). */
+  async drop(id: number): Promise<void> {
+    const c = this.clients.get(id);
+    this.clients.delete(id);
+    if (c !== undefined) await c.close().catch(() => undefined);
+  }
+
+  async closeAll(): Promise<void> {
+    const all = [...this.clients.values()];
+    this.clients.clear();
+    await Promise.all(all.map((c) => c.close().catch(() => undefined)));
+  }
+}
+
+/** The concatenated bytes of the replica's .log segment files, in base-offset order. */
+export function segmentBytes(cluster: KafkaCluster, brokerId: number, topic: string, partition: number): Buffer {
+  const dir = path.join(cluster.dataDir(brokerId), `${topic}-${partition}`);
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.log'))
+    .sort();
+  return Buffer.concat(files.map((f) => fs.readFileSync(path.join(dir, f))));
+}
+
+/** Values (uncompressed, fixed width so none is a prefix of another) found in `bytes`. */
+export function valuesIn(bytes: Buffer, values: readonly string[]): string[] {
+  return values.filter((v) => bytes.includes(Buffer.from(v)));
+}
+
+/** A pause that also keeps a stopped process stopped no longer than needed. */
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Unique fixed-width values: `${prefix}-${run}-00000`. */
+export function makeValues(prefix: string, count: number, from = 0): string[] {
+  const run = Math.random().toString(36).slice(2, 8);
+  return Array.from({ length: count }, (_, i) => `${prefix}-${run}-${String(from + i).padStart(5, '0')}`);
+}
+
+/** Sends SIGCONT to every pid, ignoring processes that are gone. */
+export function resume(pids: Iterable<number>): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGCONT');
+    } catch {
+      // already exited
+    }
+  }
+}

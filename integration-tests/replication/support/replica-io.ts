@@ -17,23 +17,33 @@ export interface ProduceResult {
 
 /** One connection per broker, closed together. */
 export class BrokerConnections {
-  private readonly clients = new Map<number, BrokerClient>();
+  private readonly clients = new Map<string, BrokerClient>();
 
   constructor(private readonly cluster: KafkaCluster) {}
 
-  client(id: number): BrokerClient {
-    let c = this.clients.get(id);
+  /** The connection to broker `id`; another `lane` is a separate connection (one answers in order). */
+  client(id: number, lane = 0): BrokerClient {
+    const key = `${id}/${lane}`;
+    let c = this.clients.get(key);
     if (c === undefined) {
       c = new BrokerClient({ host: '127.0.0.1', port: this.cluster.brokerPort(id), clientId: 'samsa-replication-test', requestTimeoutMs: 30_000 });
-      this.clients.set(id, c);
+      this.clients.set(key, c);
     }
     return c;
   }
 
   /** Produces `values` as one batch with `acks` (1 or -1) to broker `id`, whatever its role. */
-  async produce(id: number, topic: string, partition: number, values: readonly string[], acks: 1 | -1, timeoutMs = 15_000): Promise<ProduceResult> {
+  async produce(
+    id: number,
+    topic: string,
+    partition: number,
+    values: readonly string[],
+    acks: 1 | -1,
+    timeoutMs = 15_000,
+    lane = 0,
+  ): Promise<ProduceResult> {
     const records: SimpleRecord[] = values.map((v) => ({ key: null, value: Buffer.from(v), timestamp: Date.now() }));
-    const response = await this.client(id).send(ApiKey.Produce, 8, {
+    const response = await this.client(id, lane).send(ApiKey.Produce, 8, {
       transactionalId: null,
       acks,
       timeoutMs,
@@ -44,11 +54,11 @@ export class BrokerConnections {
     return { errorCode: p.errorCode, baseOffset: p.baseOffset };
   }
 
-  /** Drops the connection to `id` (e.g. after the broker was killed). */
+  /** Drops the connections to `id` (e.g. after the broker was killed). */
   async drop(id: number): Promise<void> {
-    const c = this.clients.get(id);
-    this.clients.delete(id);
-    if (c !== undefined) await c.close().catch(() => undefined);
+    const mine = [...this.clients.entries()].filter(([key]) => key.startsWith(`${id}/`));
+    for (const [key] of mine) this.clients.delete(key);
+    await Promise.all(mine.map(([, c]) => c.close().catch(() => undefined)));
   }
 
   async closeAll(): Promise<void> {
@@ -73,7 +83,7 @@ export function valuesIn(bytes: Buffer, values: readonly string[]): string[] {
   return values.filter((v) => bytes.includes(Buffer.from(v)));
 }
 
-/** A pause that also keeps a stopped process stopped no longer than needed. */
+
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Unique fixed-width values: `${prefix}-${run}-00000`. */

@@ -5,12 +5,10 @@
  * sees no error beyond retriable leadership ones and no acknowledged record is lost; restarted, the
  * broker rejoins the ISRs.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { useKafkaCluster } from '../broker/support/fixture';
 import { KafkajsPartitionReader } from '../broker/support/kafkajs-reader';
-import { PYTHON } from '../broker/support/tools';
+import { startAckedProducer, type ProducerReport } from './support/acked-producer';
 import type { LeaderIsrAndControllerEpoch } from '../../broker/src/zk/znodes';
 
 const TOPIC = 'drained';
@@ -19,13 +17,6 @@ const fx = useKafkaCluster({ zookeepers: 3, brokers: 3, overrides: { 'replica.la
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-interface ProducerReport {
-  sent: number;
-  acked: Array<[string, number, number]>;
-  failed: Array<[string, string]>;
-  clientErrors: string[];
-  unflushed: number;
-}
 
 /** Final delivery errors a producer may see while leadership moves: retriable, not a lost record. */
 const RETRIABLE = /Not leader|NOT_LEADER|Leader not available|LEADER_NOT_AVAILABLE/i;
@@ -57,15 +48,8 @@ test(
     const partitions = Array.from({ length: PARTITIONS }, (_, p) => p);
     for (const p of partitions) await fx.cluster.waitForLeader(TOPIC, p, (s) => s.leader === [1, 2, 3][p] && s.isr.length === 3, 60_000);
 
-    const stopFile = path.join(fx.cluster.baseDir, 'stop-shutdown-producer');
-    const producer = spawn(PYTHON, [path.join(__dirname, 'py', 'shutdown_producer.py'), fx.cluster.bootstrapServers, TOPIC, String(PARTITIONS), stopFile], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    producer.stdout.on('data', (b: Buffer) => out.push(b));
-    producer.stderr.on('data', (b: Buffer) => err.push(b));
-    const producerExit = new Promise<number | null>((resolve) => producer.once('close', (code) => resolve(code)));
+    let reportPromise: Promise<ProducerReport> | undefined;
+    const producer = startAckedProducer(fx.cluster.bootstrapServers, TOPIC, PARTITIONS, fx.cluster.baseDir);
 
     let moved: Observation | null = null;
     let exitAtMs = 0;
@@ -119,11 +103,10 @@ test(
       for (const p of partitions) await fx.cluster.waitForLeader(TOPIC, p, (s) => s.leader >= 0 && s.isr.includes(victim) && s.isr.length === 3, 60_000);
       await sleep(1000);
     } finally {
-      fs.writeFileSync(stopFile, '');
+      // The report is read below; stopping here also ends the producer when an expectation failed.
+      reportPromise = producer.stop();
     }
-    const code = await producerExit;
-    if (code !== 0) throw new Error(`producer exited with ${String(code)}: ${Buffer.concat(err).toString()}`);
-    const report = JSON.parse(Buffer.concat(out).toString()) as ProducerReport;
+    const report = await reportPromise;
 
     const reader = await KafkajsPartitionReader.connect(fx.cluster.bootstrapServers);
     const present = new Map<string, number>();

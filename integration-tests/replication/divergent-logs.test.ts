@@ -6,7 +6,7 @@
  */
 import { waitFor } from '../helpers/wait';
 import { useKafkaCluster } from '../broker/support/fixture';
-import { BrokerConnections, makeValues, resume, segmentBytes, sleep, valuesIn } from './support/replica-io';
+import { BrokerConnections, makeValues, resume, segmentBytes, sleep, waitForIdenticalReplicas, valuesIn } from './support/replica-io';
 
 const TOPIC = 'divergent';
 const SESSION_TIMEOUT_MS = 6000;
@@ -79,17 +79,7 @@ test('a leader that lost leadership truncates its unreplicated acks=1 records vi
     const rejoined = await cluster.waitForLeader(TOPIC, 0, (s) => s.isr.length === 3, 60_000);
     expect(rejoined.leader).toBe(newLeader);
 
-    const replicas = [newLeader, ...cluster.brokerIds.filter((id) => id !== newLeader)];
-    const logs = await waitFor(
-      () => {
-        const bytes = replicas.map((id) => segmentBytes(cluster, id, TOPIC, 0));
-        return bytes.every((b) => b.equals(bytes[0]!)) ? bytes : false;
-      },
-      'identical segment bytes on all replicas',
-      30_000,
-      200,
-    );
-    const finalLog = logs[0]!;
+    const finalLog = await waitForIdenticalReplicas(cluster, TOPIC, 0, newLeader);
     const survivors = valuesIn(finalLog, unreplicated);
     const truncated = unreplicated.length - survivors.length;
     process.stdout.write(

@@ -4,12 +4,10 @@
  * controller's broker included). A librdkafka producer (confluent-kafka) writes unique values while
  * the test kills leaders; afterwards every acked value is read back from the new leader.
  */
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { useKafkaCluster } from '../broker/support/fixture';
 import { KafkajsPartitionReader } from '../broker/support/kafkajs-reader';
-import { confluentKafkaAvailable, PYTHON } from '../broker/support/tools';
+import { confluentKafkaAvailable } from '../broker/support/tools';
+import { startAckedProducer } from './support/acked-producer';
 
 const TOPIC = 'durable';
 const FAILOVERS = Number(process.env.SAMSA_FAILOVERS ?? '5');
@@ -23,12 +21,6 @@ const fx = useKafkaCluster({
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-interface ProducerReport {
-  sent: number;
-  acked: Array<[string, number, number]>;
-  failed: Array<[string, string]>;
-  unflushed: number;
-}
 
 (hasConfluent ? test : test.skip)(
   `acks=all, min.insync.replicas=2: no acknowledged record is lost across ${FAILOVERS} leader kills (kill -9), the controller's broker included`,
@@ -38,15 +30,7 @@ interface ProducerReport {
       waitForLeaders: true,
       topics: [{ topic: TOPIC, numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }],
     });
-    const stopFile = path.join(fx.cluster.baseDir, 'stop-producer');
-    const producer = spawn(PYTHON, [path.join(__dirname, 'py', 'acked_producer.py'), fx.cluster.bootstrapServers, TOPIC, stopFile], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    producer.stdout.on('data', (b: Buffer) => out.push(b));
-    producer.stderr.on('data', (b: Buffer) => err.push(b));
-    const producerExit = new Promise<number | null>((resolve) => producer.once('close', (code) => resolve(code)));
+    const producer = startAckedProducer(fx.cluster.bootstrapServers, TOPIC, 1, fx.cluster.baseDir);
 
     let controllerKilled = false;
     for (let i = 0; i < FAILOVERS; i++) {
@@ -64,10 +48,7 @@ interface ProducerReport {
     }
     await fx.cluster.waitForLeader(TOPIC, 0, (s) => s.isr.length === 3, 60_000);
     await sleep(2000);
-    fs.writeFileSync(stopFile, '');
-    const code = await producerExit;
-    if (code !== 0) throw new Error(`producer exited with ${String(code)}: ${Buffer.concat(err).toString()}`);
-    const report = JSON.parse(Buffer.concat(out).toString()) as ProducerReport;
+    const report = await producer.stop();
 
     const state = await fx.cluster.partitionState(TOPIC, 0);
     const reader = await KafkajsPartitionReader.connect(fx.cluster.bootstrapServers);

@@ -8,7 +8,7 @@ import { waitFor } from '../helpers/wait';
 import { useKafkaCluster } from '../broker/support/fixture';
 import { BrokerClientError } from '../../broker/src/network/broker-client';
 import { ErrorCode } from '../../broker/src/protocol';
-import { BrokerConnections, makeValues, resume, segmentBytes, sleep, valuesIn, type ProduceResult } from './support/replica-io';
+import { BrokerConnections, makeValues, resume, sleep, waitForIdenticalReplicas, valuesIn, type ProduceResult } from './support/replica-io';
 
 const TOPIC = 'zombie';
 const SESSION_TIMEOUT_MS = 6000;
@@ -111,17 +111,7 @@ test('a leader paused past its ZooKeeper session stops acting as leader when res
     const rejoined = await cluster.waitForLeader(TOPIC, 0, (s) => s.isr.length === 3, 60_000);
     expect(rejoined.leader).toBe(newLeader);
 
-    const replicas = [newLeader, ...cluster.brokerIds.filter((id) => id !== newLeader)];
-    const logs = await waitFor(
-      () => {
-        const bytes = replicas.map((id) => segmentBytes(cluster, id, TOPIC, 0));
-        return bytes.every((b) => b.equals(bytes[0]!)) ? bytes : false;
-      },
-      'identical segment bytes on all replicas',
-      30_000,
-      200,
-    );
-    const finalLog = logs[0]!;
+    const finalLog = await waitForIdenticalReplicas(cluster, TOPIC, 0, newLeader);
     process.stdout.write(
       `zombie-leader: old leader ${oldLeader} (controller before ${String(controllerBefore)}, after ${String(await cluster.controllerId())}), ` +
         `new leader ${newLeader} elected ${electedMs} ms after SIGSTOP (epoch ${initial.leaderEpoch} -> ${failover.leaderEpoch}); ` +

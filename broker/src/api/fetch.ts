@@ -21,7 +21,7 @@ import type { ReplicaManager } from '../replica/replica-manager';
 import { isFollowerReplicaId } from '../replica/replica-reads';
 import { FetchSessionCache, type SessionResponseData } from '../replica/fetch-session';
 import { SYSTEM_TIME } from '../common/time';
-import type { FetchPartitionRequest, LogReadResult } from '../replica/types';
+import { fetchPartitionRequests, type FetchPartitionRequest, type LogReadResult } from '../replica/types';
 import type { TopicPartition } from '../log/log-names';
 import type { ApiHandler } from './registry';
 
@@ -84,16 +84,7 @@ export function fetchHandler(deps: FetchHandlerDeps): ApiHandler<FetchKey> {
     async handle(ctx, req: FetchRequest): Promise<FetchResponse> {
       const version = ctx.apiVersion;
       const fromFollower = isFollowerReplicaId(req.replicaId);
-      const requested: FetchPartitionRequest[] = req.topics.flatMap((t) =>
-        t.partitions.map((p) => ({
-          topicPartition: { topic: t.topic, partition: p.partition },
-          fetchOffset: Number(p.fetchOffset),
-          logStartOffset: Number(p.logStartOffset),
-          maxBytes: p.partitionMaxBytes,
-          currentLeaderEpoch: p.currentLeaderEpoch,
-          lastFetchedEpoch: p.lastFetchedEpoch,
-        })),
-      );
+      const requested: FetchPartitionRequest[] = fetchPartitionRequests(req);
       const toForget = version >= 7 ? req.forgottenTopicsData.flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, partition }))) : [];
       // Before v7 the decoded session fields keep their defaults (0, -1): sessionless.
       const context = sessions.newContext(req.sessionId, req.sessionEpoch, requested, toForget, fromFollower);

@@ -2,6 +2,7 @@
 import type { LogOffsetMetadata } from '../cluster/partition';
 import type { TopicPartition } from '../log/log-names';
 import { ErrorCode, KafkaProtocolError } from '../protocol';
+import type { FetchRequest } from '../protocol/generated/fetch-request';
 
 export interface ProducePartitionResult {
   errorCode: number;
@@ -24,6 +25,20 @@ export interface FetchPartitionRequest {
   currentLeaderEpoch: number;
   /** -1: not given (Fetch v12 followers send it). */
   lastFetchedEpoch: number;
+}
+
+/** The partitions a Fetch request asks for, as ReplicaManager.fetchMessages takes them. */
+export function fetchPartitionRequests(req: FetchRequest): FetchPartitionRequest[] {
+  return req.topics.flatMap((t) =>
+    t.partitions.map((p) => ({
+      topicPartition: { topic: t.topic, partition: p.partition },
+      fetchOffset: Number(p.fetchOffset),
+      logStartOffset: Number(p.logStartOffset),
+      maxBytes: p.partitionMaxBytes,
+      currentLeaderEpoch: p.currentLeaderEpoch,
+      lastFetchedEpoch: p.lastFetchedEpoch,
+    })),
+  );
 }
 
 export interface FetchParams {

@@ -9,6 +9,7 @@ import { BrokerClient } from '../../../broker/src/network/broker-client';
 import { ApiKey } from '../../../broker/src/protocol';
 import { encodeRecordBatchSync, type SimpleRecord } from '../../../broker/src/protocol/records';
 import type { KafkaCluster } from '../../helpers/kafka-cluster';
+import { waitFor } from '../../helpers/wait';
 
 export interface ProduceResult {
   errorCode: number;
@@ -79,6 +80,23 @@ export function segmentBytes(cluster: KafkaCluster, brokerId: number, topic: str
 }
 
 /** Values (uncompressed, fixed width so none is a prefix of another) found in `bytes`. */
+/**
+ * Waits until every broker's segment bytes of the partition equal the leader's (followers caught up
+ * and truncated as needed); returns that common log.
+ */
+export function waitForIdenticalReplicas(cluster: KafkaCluster, topic: string, partition: number, leader: number): Promise<Buffer> {
+  const replicas = [leader, ...cluster.brokerIds.filter((id) => id !== leader)];
+  return waitFor(
+    () => {
+      const bytes = replicas.map((id) => segmentBytes(cluster, id, topic, partition));
+      return bytes.every((b) => b.equals(bytes[0] as Buffer)) ? (bytes[0] as Buffer) : false;
+    },
+    'identical segment bytes on all replicas',
+    30_000,
+    200,
+  );
+}
+
 export function valuesIn(bytes: Buffer, values: readonly string[]): string[] {
   return values.filter((v) => bytes.includes(Buffer.from(v)));
 }

@@ -10,20 +10,11 @@ import type { FetchResponse } from '../../../protocol/generated/fetch-response';
 import type { ListOffsetsRequest } from '../../../protocol/generated/list-offsets-request';
 import type { ListOffsetsResponse } from '../../../protocol/generated/list-offsets-response';
 import type { ReplicaManager } from '../../replica-manager';
-import { errorCodeOf } from '../../types';
+import { errorCodeOf, fetchPartitionRequests } from '../../types';
 import type { LeaderConnection } from '../fetcher-types';
 
 export async function answerFetch(rm: ReplicaManager, req: FetchRequest): Promise<FetchResponse> {
-  const partitions = req.topics.flatMap((t) =>
-    t.partitions.map((p) => ({
-      topicPartition: { topic: t.topic, partition: p.partition },
-      fetchOffset: Number(p.fetchOffset),
-      logStartOffset: Number(p.logStartOffset),
-      maxBytes: p.partitionMaxBytes,
-      currentLeaderEpoch: p.currentLeaderEpoch,
-      lastFetchedEpoch: p.lastFetchedEpoch,
-    })),
-  );
+  const partitions = fetchPartitionRequests(req);
   const results = await rm.fetchMessages({ maxWaitMs: req.maxWaitMs, replicaId: req.replicaId, minBytes: req.minBytes, maxBytes: req.maxBytes, hardMaxBytesLimit: false, isolationLevel: req.isolationLevel, partitions });
   const topics = new Map<string, FetchResponse['responses'][number]>();
   for (const r of results) {

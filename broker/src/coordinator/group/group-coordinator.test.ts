@@ -2,375 +2,280 @@ import pino from 'pino';
 import { MockScheduler } from '../../common/scheduler';
 import { MockTime } from '../../common/time';
 import type { ErrorCodeName } from '../../protocol';
-import { GroupCoordinator, type GroupConfig, type GroupStatus, type JoinGroupParams } from './group-coordinator';
-import type { GroupMetadata } from './group-metadata';
-import type { JoinGroupResult, SyncGroupResult } from './member-metadata';
+import { decodeRecordBatches, encodeRecordBatchSync } from '../../protocol/records';
+import { GroupCoordinator } from './group-coordinator';
+import { GroupMetadataManager, javaStringHashCode, partitionForGroup, type OffsetsTopicLog } from './group-metadata-manager';
+import { groupMetadataKey, offsetCommitKey, offsetCommitValue, readMessageKey, readOffsetMessageValue } from './group-records';
 
-const CONFIG: GroupConfig = { groupMinSessionTimeoutMs: 6000, groupMaxSessionTimeoutMs: 1_800_000, groupInitialRebalanceDelayMs: 3000, groupMaxSize: 1000 };
+/** A unit-test stand-in for one broker's __consumer_offsets replicas: batches kept per partition. */
+class FakeOffsetsLog implements OffsetsTopicLog {
+  readonly batches = new Map<number, Buffer[]>();
+  appendError: ErrorCodeName = 'NONE';
 
-interface Stored {
-  groupId: string;
-  generationId: number;
-  assignment: Map<string, Buffer>;
-}
-
-function setup(config: Partial<GroupConfig> = {}): {
-  coordinator: GroupCoordinator;
-  scheduler: MockScheduler;
-  stored: Stored[];
-  setStoreError(e: ErrorCodeName): void;
-  setStatus(s: GroupStatus): void;
-} {
-  const time = new MockTime();
-  const scheduler = new MockScheduler(time);
-  const stored: Stored[] = [];
-  let storeError: ErrorCodeName = 'NONE';
-  let status: GroupStatus = 'NONE';
-  let n = 0;
-  const coordinator = new GroupCoordinator({
-    config: { ...CONFIG, ...config },
-    store: {
-      storeGroup: (group: GroupMetadata, assignment: ReadonlyMap<string, Buffer>) => {
-        stored.push({ groupId: group.groupId, generationId: group.generationId, assignment: new Map(assignment) });
-        return Promise.resolve(storeError);
-      },
-    },
-    groupStatus: () => status,
-    time,
-    scheduler,
-    logger: pino({ level: 'silent' }),
-    newUuid: () => `uuid${++n}`,
-  });
-  return { coordinator, scheduler, stored, setStoreError: (e) => (storeError = e), setStatus: (s) => (status = s) };
-}
-
-const meta = (s: string): Buffer => Buffer.from(s);
-
-function join(overrides: Partial<JoinGroupParams> = {}): JoinGroupParams {
-  return {
-    groupId: 'g',
-    memberId: '',
-    groupInstanceId: null,
-    requireKnownMemberId: true,
-    clientId: 'client',
-    clientHost: '/127.0.0.1',
-    rebalanceTimeoutMs: 10_000,
-    sessionTimeoutMs: 10_000,
-    protocolType: 'consumer',
-    protocols: [{ name: 'range', metadata: meta('m') }],
-    ...overrides,
-  };
-}
-
-/** Runs queued promise callbacks (the store's resolutions). */
-const flush = async (): Promise<void> => {
-  for (let i = 0; i < 5; i++) await Promise.resolve();
-};
-
-type Pending<T> = { settled: boolean; value: T | undefined; promise: Promise<T> };
-function track<T>(promise: Promise<T>): Pending<T> {
-  const p: Pending<T> = { settled: false, value: undefined, promise };
-  void promise.then((v) => {
-    p.settled = true;
-    p.value = v;
-  });
-  return p;
-}
-
-/** Handshake + join: returns the member id assigned by MEMBER_ID_REQUIRED and the parked join. */
-async function joinNew(c: GroupCoordinator, overrides: Partial<JoinGroupParams> = {}): Promise<{ memberId: string; joined: Pending<JoinGroupResult> }> {
-  const first = await c.handleJoinGroup(join(overrides));
-  expect(first.error).toBe('MEMBER_ID_REQUIRED');
-  return { memberId: first.memberId, joined: track(c.handleJoinGroup(join({ ...overrides, memberId: first.memberId }))) };
-}
-
-async function stableGroupOfTwo(c: GroupCoordinator, scheduler: MockScheduler): Promise<{ leader: string; follower: string; generation: number }> {
-  const a = await joinNew(c, { clientId: 'a' });
-  const b = await joinNew(c, { clientId: 'b' });
-  await scheduler.tick(6000);
-  const ra = a.joined.value;
-  const rb = b.joined.value;
-  if (ra === undefined || rb === undefined) throw new Error('join did not complete');
-  const followerSync = track(c.handleSyncGroup({ groupId: 'g', generationId: rb.generationId, memberId: b.memberId, groupInstanceId: null, protocolType: 'consumer', protocolName: 'range', assignments: new Map() }));
-  await c.handleSyncGroup({
-    groupId: 'g',
-    generationId: ra.generationId,
-    memberId: a.memberId,
-    groupInstanceId: null,
-    protocolType: 'consumer',
-    protocolName: 'range',
-    assignments: new Map([[a.memberId, meta('A')], [b.memberId, meta('B')]]),
-  });
-  await flush();
-  expect(followerSync.value?.error).toBe('NONE');
-  return { leader: a.memberId, follower: b.memberId, generation: ra.generationId };
-}
-
-describe('GroupCoordinator JoinGroup', () => {
-  test('JoinGroup v4+ without a member id answers MEMBER_ID_REQUIRED with <client.id>-<uuid> and adds no member (KIP-394)', async () => {
-    const { coordinator } = setup();
-    const r = await coordinator.handleJoinGroup(join({ clientId: 'consumer-1' }));
-    expect(r.error).toBe('MEMBER_ID_REQUIRED');
-    expect(r.memberId).toBe('consumer-1-uuid1');
-    expect(coordinator.group('g')?.size).toBe(0);
-    expect(coordinator.group('g')?.pendingMembers.has('consumer-1-uuid1')).toBe(true);
-  });
-
-  test('the first rebalance of an empty group waits group.initial.rebalance.delay.ms, extended by each member joining meanwhile', async () => {
-    const { coordinator, scheduler } = setup();
-    const a = await joinNew(coordinator, { clientId: 'a' });
-    expect(coordinator.group('g')?.state).toBe('PreparingRebalance');
-    await scheduler.tick(2000);
-    const b = await joinNew(coordinator, { clientId: 'b' });
-    await scheduler.tick(3500); // first delay over at 3 s, but a member was added: extended to 6 s
-    expect(a.joined.settled).toBe(false);
-    await scheduler.tick(500);
-    await flush();
-    expect(a.joined.value?.error).toBe('NONE');
-    expect(b.joined.value?.error).toBe('NONE');
-    expect(a.joined.value?.generationId).toBe(1);
-    expect(a.joined.value?.leaderId).toBe(a.memberId);
-    // The leader gets every member's metadata for the chosen protocol; followers get none.
-    expect(a.joined.value?.members.map((m) => m.memberId)).toEqual([a.memberId, b.memberId]);
-    expect(b.joined.value?.members).toEqual([]);
-    expect(coordinator.group('g')?.state).toBe('CompletingRebalance');
-  });
-
-  test('the protocol is the one every member supports that most members prefer', async () => {
-    const { coordinator, scheduler } = setup({ groupInitialRebalanceDelayMs: 0 });
-    const both = (first: string, second: string) => [{ name: first, metadata: meta(first) }, { name: second, metadata: meta(second) }];
-    const a = await joinNew(coordinator, { protocols: [...both('roundrobin', 'range'), { name: 'sticky', metadata: meta('s') }] });
-    const b = await joinNew(coordinator, { protocols: both('range', 'roundrobin') });
-    const c = await joinNew(coordinator, { protocols: both('range', 'roundrobin') });
-    await scheduler.tick(0);
-    for (const m of [a, b, c]) expect(m.joined.value?.protocolName).toBe('range');
-    expect(a.joined.value?.members.find((m) => m.memberId === a.memberId)?.metadata.toString()).toBe('range');
-  });
-
-  test('INCONSISTENT_GROUP_PROTOCOL for a member with another protocol type or no protocol in common', async () => {
-    const { coordinator } = setup();
-    await joinNew(coordinator);
-    expect((await coordinator.handleJoinGroup(join({ protocolType: 'connect' }))).error).toBe('INCONSISTENT_GROUP_PROTOCOL');
-    expect((await coordinator.handleJoinGroup(join({ protocols: [{ name: 'roundrobin', metadata: meta('x') }] }))).error).toBe('INCONSISTENT_GROUP_PROTOCOL');
-    expect((await coordinator.handleJoinGroup(join({ groupId: 'h', protocolType: '' }))).error).toBe('INCONSISTENT_GROUP_PROTOCOL');
-  });
-
-  test('request checks: INVALID_GROUP_ID, INVALID_SESSION_TIMEOUT, the coordinator status, UNKNOWN_MEMBER_ID for a named member of an unknown group', async () => {
-    const { coordinator, setStatus } = setup();
-    expect((await coordinator.handleJoinGroup(join({ groupId: '' }))).error).toBe('INVALID_GROUP_ID');
-    expect((await coordinator.handleJoinGroup(join({ sessionTimeoutMs: 5999 }))).error).toBe('INVALID_SESSION_TIMEOUT');
-    expect((await coordinator.handleJoinGroup(join({ sessionTimeoutMs: 1_800_001 }))).error).toBe('INVALID_SESSION_TIMEOUT');
-    expect((await coordinator.handleJoinGroup(join({ memberId: 'ghost' }))).error).toBe('UNKNOWN_MEMBER_ID');
-    setStatus('NOT_COORDINATOR');
-    expect((await coordinator.handleJoinGroup(join())).error).toBe('NOT_COORDINATOR');
-    setStatus('COORDINATOR_LOAD_IN_PROGRESS');
-    expect((await coordinator.handleJoinGroup(join())).error).toBe('COORDINATOR_LOAD_IN_PROGRESS');
-  });
-
-  test('JoinGroup v0-3 (no MEMBER_ID_REQUIRED) adds the member at once', async () => {
-    const { coordinator, scheduler } = setup({ groupInitialRebalanceDelayMs: 0 });
-    const r = track(coordinator.handleJoinGroup(join({ requireKnownMemberId: false, clientId: 'old' })));
-    await scheduler.tick(0);
-    expect(r.value?.error).toBe('NONE');
-    expect(r.value?.memberId).toBe('old-uuid1');
-    expect(r.value?.leaderId).toBe('old-uuid1');
-  });
-
-  test('group.max.size refuses a member beyond the limit with GROUP_MAX_SIZE_REACHED', async () => {
-    const { coordinator, scheduler } = setup({ groupMaxSize: 1, groupInitialRebalanceDelayMs: 0 });
-    await joinNew(coordinator);
-    await scheduler.tick(0);
-    const second = await coordinator.handleJoinGroup(join({ requireKnownMemberId: false }));
-    expect(second.error).toBe('GROUP_MAX_SIZE_REACHED');
-  });
-});
-
-describe('GroupCoordinator SyncGroup and Heartbeat', () => {
-  test("the leader's SyncGroup stores the assignment and answers every parked member with its own; the group becomes Stable", async () => {
-    const { coordinator, scheduler, stored } = setup();
-    const { leader, follower, generation } = await stableGroupOfTwo(coordinator, scheduler);
-    expect(coordinator.group('g')?.state).toBe('Stable');
-    expect(stored.at(-1)?.generationId).toBe(generation);
-    expect([...(stored.at(-1)?.assignment.keys() ?? [])].sort()).toEqual([leader, follower].sort());
-    // In Stable a SyncGroup returns the stored assignment.
-    const again = await coordinator.handleSyncGroup({ groupId: 'g', generationId: generation, memberId: follower, groupInstanceId: null, protocolType: null, protocolName: null, assignments: new Map() });
-    expect(again.assignment.toString()).toBe('B');
-  });
-
-  test('SyncGroup errors: ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, INCONSISTENT_GROUP_PROTOCOL, REBALANCE_IN_PROGRESS while loading', async () => {
-    const { coordinator, scheduler, setStatus } = setup();
-    const { leader, generation } = await stableGroupOfTwo(coordinator, scheduler);
-    const sync = (o: { generationId?: number; memberId?: string; protocolName?: string | null }): Promise<SyncGroupResult> =>
-      coordinator.handleSyncGroup({ groupId: 'g', generationId: o.generationId ?? generation, memberId: o.memberId ?? leader, groupInstanceId: null, protocolType: null, protocolName: o.protocolName ?? null, assignments: new Map() });
-    expect((await sync({ generationId: generation + 1 })).error).toBe('ILLEGAL_GENERATION');
-    expect((await sync({ memberId: 'nobody' })).error).toBe('UNKNOWN_MEMBER_ID');
-    expect((await sync({ protocolName: 'roundrobin' })).error).toBe('INCONSISTENT_GROUP_PROTOCOL');
-    setStatus('COORDINATOR_LOAD_IN_PROGRESS');
-    expect((await sync({})).error).toBe('REBALANCE_IN_PROGRESS');
-  });
-
-  test('a failed write of the assignment answers the parked SyncGroups with the error and starts a new rebalance', async () => {
-    const { coordinator, scheduler, setStoreError } = setup();
-    const a = await joinNew(coordinator, { clientId: 'a' });
-    const b = await joinNew(coordinator, { clientId: 'b' });
-    await scheduler.tick(6000);
-    const gen = a.joined.value?.generationId ?? -1;
-    const followerSync = track(coordinator.handleSyncGroup({ groupId: 'g', generationId: gen, memberId: b.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: new Map() }));
-    setStoreError('NOT_COORDINATOR');
-    const leaderSync = await coordinator.handleSyncGroup({ groupId: 'g', generationId: gen, memberId: a.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: new Map([[a.memberId, meta('A')]]) });
-    await flush();
-    expect(leaderSync.error).toBe('NOT_COORDINATOR');
-    expect(followerSync.value?.error).toBe('NOT_COORDINATOR');
-    expect(coordinator.group('g')?.state).toBe('PreparingRebalance');
-  });
-
-  test('heartbeats: NONE when Stable, ILLEGAL_GENERATION for an old generation, UNKNOWN_MEMBER_ID for a stranger, NONE while loading', async () => {
-    const { coordinator, scheduler, setStatus } = setup();
-    const { leader, generation } = await stableGroupOfTwo(coordinator, scheduler);
-    expect(coordinator.handleHeartbeat('g', leader, null, generation)).toBe('NONE');
-    expect(coordinator.handleHeartbeat('g', leader, null, generation - 1)).toBe('ILLEGAL_GENERATION');
-    expect(coordinator.handleHeartbeat('g', 'x', null, generation)).toBe('UNKNOWN_MEMBER_ID');
-    expect(coordinator.handleHeartbeat('other', 'x', null, 1)).toBe('UNKNOWN_MEMBER_ID');
-    setStatus('COORDINATOR_LOAD_IN_PROGRESS');
-    expect(coordinator.handleHeartbeat('g', 'x', null, 99)).toBe('NONE');
-  });
-
-  test('a member silent for session.timeout.ms is removed and the others are told REBALANCE_IN_PROGRESS, then form the next generation', async () => {
-    const { coordinator, scheduler } = setup();
-    const { leader, follower, generation } = await stableGroupOfTwo(coordinator, scheduler);
-    for (let i = 0; i < 2; i++) {
-      await scheduler.tick(4000);
-      expect(coordinator.handleHeartbeat('g', leader, null, generation)).toBe('NONE');
-    }
-    await scheduler.tick(4000);
-    // The follower sent nothing for 12 s > 10 s session timeout.
-    expect(coordinator.group('g')?.has(follower)).toBe(false);
-    expect(coordinator.handleHeartbeat('g', leader, null, generation)).toBe('REBALANCE_IN_PROGRESS');
-    const rejoin = await coordinator.handleJoinGroup(join({ memberId: leader }));
-    expect(rejoin.error).toBe('NONE');
-    expect(rejoin.generationId).toBe(generation + 1);
-    expect(rejoin.members.map((m) => m.memberId)).toEqual([leader]);
-  });
-
-  test('a dynamic member that does not rejoin within the rebalance timeout is dropped from the next generation', async () => {
-    const { coordinator, scheduler } = setup();
-    const { leader, follower, generation } = await stableGroupOfTwo(coordinator, scheduler);
-    const rejoin = track(coordinator.handleJoinGroup(join({ memberId: leader, protocols: [{ name: 'range', metadata: meta('changed') }] })));
-    await scheduler.tick(9000);
-    expect(coordinator.handleHeartbeat('g', follower, null, generation)).toBe('REBALANCE_IN_PROGRESS');
-    expect(rejoin.settled).toBe(false);
-    await scheduler.tick(1000);
-    expect(rejoin.value?.generationId).toBe(generation + 1);
-    expect(rejoin.value?.members.map((m) => m.memberId)).toEqual([leader]);
-  });
-
-  test('a member that never sends SyncGroup within the rebalance timeout is removed and the group rebalances (DelayedSync)', async () => {
-    const { coordinator, scheduler } = setup();
-    const a = await joinNew(coordinator, { clientId: 'a' });
-    const b = await joinNew(coordinator, { clientId: 'b' });
-    await scheduler.tick(6000);
-    const gen = a.joined.value?.generationId ?? -1;
-    await coordinator.handleSyncGroup({ groupId: 'g', generationId: gen, memberId: a.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: new Map() });
-    await flush();
-    expect(coordinator.group('g')?.state).toBe('Stable');
-    await scheduler.tick(5000);
-    expect(coordinator.handleHeartbeat('g', a.memberId, null, gen)).toBe('NONE');
-    await scheduler.tick(5000);
-    expect(coordinator.group('g')?.has(b.memberId)).toBe(false);
-    expect(coordinator.group('g')?.state).toBe('PreparingRebalance');
-  });
-
-  test('a pending member (MEMBER_ID_REQUIRED) that never comes back expires after its session timeout', async () => {
-    const { coordinator, scheduler } = setup();
-    const first = await coordinator.handleJoinGroup(join());
-    await scheduler.tick(10_000);
-    expect(coordinator.group('g')?.pendingMembers.has(first.memberId)).toBe(false);
-  });
-});
-
-describe('GroupCoordinator LeaveGroup', () => {
-  test('a member leaving triggers a rebalance; unknown members get UNKNOWN_MEMBER_ID per member (LeaveGroup v3+ batch)', async () => {
-    const { coordinator, scheduler } = setup();
-    const { leader, follower } = await stableGroupOfTwo(coordinator, scheduler);
-    const r = coordinator.handleLeaveGroup('g', [
-      { memberId: follower, groupInstanceId: null },
-      { memberId: 'ghost', groupInstanceId: null },
-    ]);
-    expect(r.error).toBe('NONE');
-    expect(r.members.map((m) => m.error)).toEqual(['NONE', 'UNKNOWN_MEMBER_ID']);
-    expect(coordinator.group('g')?.state).toBe('PreparingRebalance');
-    expect(coordinator.group('g')?.has(leader)).toBe(true);
-  });
-
-  test('the last member leaving ends in Empty with a bumped generation and an empty group record', async () => {
-    const { coordinator, scheduler, stored } = setup({ groupInitialRebalanceDelayMs: 0 });
-    const a = await joinNew(coordinator);
-    await scheduler.tick(0);
-    const gen = a.joined.value?.generationId ?? -1;
-    coordinator.handleLeaveGroup('g', [{ memberId: a.memberId, groupInstanceId: null }]);
-    await scheduler.tick(0);
-    await flush();
-    expect(coordinator.group('g')?.state).toBe('Empty');
-    expect(coordinator.group('g')?.generationId).toBe(gen + 1);
-    expect(stored.at(-1)).toEqual({ groupId: 'g', generationId: gen + 1, assignment: new Map() });
-  });
-
-  test('LeaveGroup of an unknown group lists each member as UNKNOWN_MEMBER_ID', () => {
-    const { coordinator } = setup();
-    expect(coordinator.handleLeaveGroup('none', [{ memberId: 'm', groupInstanceId: null }]).members[0]?.error).toBe('UNKNOWN_MEMBER_ID');
-  });
-});
-
-describe('GroupCoordinator static membership (KIP-345)', () => {
-  async function stableStaticGroup(c: GroupCoordinator, scheduler: MockScheduler): Promise<{ a: string; b: string; gen: number }> {
-    const ja = track(c.handleJoinGroup(join({ groupInstanceId: 'ia', clientId: 'a', sessionTimeoutMs: 30_000 })));
-    const jb = track(c.handleJoinGroup(join({ groupInstanceId: 'ib', clientId: 'b', sessionTimeoutMs: 30_000 })));
-    await scheduler.tick(6000);
-    const a = ja.value?.memberId ?? '';
-    const b = jb.value?.memberId ?? '';
-    expect(a).toBe('ia-uuid1');
-    const gen = ja.value?.generationId ?? -1;
-    const syncB = track(c.handleSyncGroup({ groupId: 'g', generationId: gen, memberId: b, groupInstanceId: 'ib', protocolType: null, protocolName: null, assignments: new Map() }));
-    await c.handleSyncGroup({ groupId: 'g', generationId: gen, memberId: a, groupInstanceId: 'ia', protocolType: null, protocolName: null, assignments: new Map([[a, meta('A')], [b, meta('B')]]) });
-    await flush();
-    expect(syncB.value?.assignment.toString()).toBe('B');
-    return { a, b, gen };
+  append(partition: number, batch: Buffer, _requiredAcks = -1): Promise<ErrorCodeName> {
+    if (this.appendError !== 'NONE') return Promise.resolve(this.appendError);
+    const list = this.batches.get(partition) ?? [];
+    const copy = Buffer.from(batch);
+    copy.writeBigInt64BE(BigInt(this.endOffset(partition)), 0);
+    list.push(copy);
+    this.batches.set(partition, list);
+    return Promise.resolve('NONE');
   }
 
-  test('a static member restarting within the session timeout rejoins without a rebalance: same generation, old leader named, new member id', async () => {
+  private endOffset(partition: number): number {
+    return (this.batches.get(partition) ?? []).reduce((n, b) => n + b.readInt32BE(57), 0);
+  }
+
+  offsets(partition: number): { logStartOffset: bigint; logEndOffset: bigint } {
+    return { logStartOffset: 0n, logEndOffset: BigInt(this.endOffset(partition)) };
+  }
+
+  read(partition: number, fromOffset: bigint): Promise<Buffer> {
+    const list = (this.batches.get(partition) ?? []).filter((b) => b.readBigInt64BE(0) >= fromOffset);
+    return Promise.resolve(Buffer.concat(list));
+  }
+
+  async records(partition: number): Promise<Array<{ key: Buffer | null; value: Buffer | null }>> {
+    const { batches } = await decodeRecordBatches(Buffer.concat(this.batches.get(partition) ?? []));
+    return batches.flatMap((b) => b.records.map((r) => ({ key: r.key, value: r.value })));
+  }
+}
+
+const PARTITIONS = 4;
+const RETENTION_MS = 60_000;
+
+function setup(): { coordinator: GroupCoordinator; log: FakeOffsetsLog; time: MockTime; scheduler: MockScheduler; manager: GroupMetadataManager } {
+  const time = new MockTime();
+  const scheduler = new MockScheduler(time);
+  const log = new FakeOffsetsLog();
+  const logger = pino({ level: 'silent' });
+  const manager = new GroupMetadataManager({
+    numPartitions: () => PARTITIONS,
+    log,
+    offsetMetadataMaxBytes: 10,
+    offsetsRetentionMs: RETENTION_MS,
+    offsetsRetentionCheckIntervalMs: 1000,
+    loadBufferSize: 1 << 20,
+    time,
+    scheduler,
+    logger,
+  });
+  const coordinator = new GroupCoordinator({
+    config: { groupMinSessionTimeoutMs: 6000, groupMaxSessionTimeoutMs: 300_000, groupInitialRebalanceDelayMs: 0, groupMaxSize: 100 },
+    manager,
+    time,
+    scheduler,
+    logger,
+    newUuid: () => 'uuid',
+  });
+  coordinator.startup();
+  return { coordinator, log, time, scheduler, manager };
+}
+
+const offset = (n: bigint, metadata = ''): { offset: bigint; leaderEpoch: number; metadata: string; commitTimestamp: bigint; expireTimestamp: bigint | null } => ({
+  offset: n,
+  leaderEpoch: -1,
+  metadata,
+  commitTimestamp: 1000n,
+  expireTimestamp: null,
+});
+
+/** Joins one consumer-protocol member subscribed to `topics` and completes the rebalance. */
+async function stableConsumerGroup(c: GroupCoordinator, scheduler: MockScheduler, groupId: string, topics: string[]): Promise<{ memberId: string; generation: number }> {
+  const w = Buffer.alloc(2 + 4 + topics.reduce((n, t) => n + 2 + t.length, 0) + 4);
+  let pos = w.writeInt16BE(0, 0);
+  pos = w.writeInt32BE(topics.length, pos);
+  for (const t of topics) {
+    pos = w.writeInt16BE(t.length, pos);
+    pos += w.write(t, pos);
+  }
+  w.writeInt32BE(-1, pos);
+  const join = c.handleJoinGroup({ groupId, memberId: '', groupInstanceId: null, requireKnownMemberId: false, clientId: 'c', clientHost: '/1.2.3.4', rebalanceTimeoutMs: 10_000, sessionTimeoutMs: 10_000, protocolType: 'consumer', protocols: [{ name: 'range', metadata: w }] });
+  await scheduler.tick(0);
+  const joined = await join;
+  await c.handleSyncGroup({ groupId, generationId: joined.generationId, memberId: joined.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: new Map([[joined.memberId, Buffer.from('asg')]]) });
+  return { memberId: joined.memberId, generation: joined.generationId };
+}
+
+describe('group partition (Kafka partitionFor)', () => {
+  test('Java String.hashCode semantics: abs(hash) % partitions, with abs(Int.MinValue) = 0', () => {
+    expect(javaStringHashCode('hello')).toBe(99162322);
+    expect(javaStringHashCode('polygenelubricants')).toBe(-0x80000000);
+    expect(partitionForGroup('hello', 50)).toBe(22);
+    expect(partitionForGroup('polygenelubricants', 50)).toBe(0);
+    // Checked against Java 17's String.hashCode.
+    expect(javaStringHashCode('héllo☃')).toBe(-1099020811);
+    expect(javaStringHashCode('console-consumer-1')).toBe(35782224);
+  });
+});
+
+describe('GroupCoordinator offsets on __consumer_offsets', () => {
+  test('before leading the group partition: NOT_COORDINATOR; while loading: COORDINATOR_LOAD_IN_PROGRESS', async () => {
+    const { coordinator } = setup();
+    expect(await coordinator.handleCommitOffsets('g', '', null, -1, [{ topic: 't', partition: 0, offset: offset(1n) }])).toEqual(['NOT_COORDINATOR']);
+    const p = coordinator.partitionFor('g');
+    const loading = coordinator.onElection(p);
+    expect(coordinator.handleFetchOffsets('g', null).error).toBe('COORDINATOR_LOAD_IN_PROGRESS');
+    await loading;
+    expect(coordinator.handleFetchOffsets('g', null).error).toBe('NONE');
+  });
+
+  test('a standalone consumer (generation -1) commits into a new Empty group; the record is an offset key v1 / value v3 in its partition', async () => {
+    const { coordinator, log } = setup();
+    const p = coordinator.partitionFor('g');
+    await coordinator.onElection(p);
+    const errors = await coordinator.handleCommitOffsets('g', '', null, -1, [{ topic: 'orders', partition: 3, offset: offset(42n, 'meta') }]);
+    expect(errors).toEqual(['NONE']);
+    const [record] = await log.records(p);
+    expect(record?.key).toEqual(offsetCommitKey('g', 'orders', 3));
+    expect(record?.value).toEqual(offsetCommitValue(offset(42n, 'meta')));
+    const fetched = coordinator.handleFetchOffsets('g', [
+      { topic: 'orders', partition: 3 },
+      { topic: 'orders', partition: 4 },
+    ]);
+    expect(fetched.offsets.map((o) => o.offset?.offset ?? -1n)).toEqual([42n, -1n]);
+    expect(coordinator.handleFetchOffsets('g', null).offsets).toHaveLength(1);
+    expect(coordinator.handleDescribeGroup('g').summary.state).toBe('Empty');
+  });
+
+  test('commit checks: ILLEGAL_GENERATION for an unknown group with a generation, UNKNOWN_MEMBER_ID, OFFSET_METADATA_TOO_LARGE, and append errors mapped as Kafka', async () => {
+    const { coordinator, log, scheduler } = setup();
+    await coordinator.onElection(coordinator.partitionFor('g'));
+    expect(await coordinator.handleCommitOffsets('g', 'm', null, 3, [{ topic: 't', partition: 0, offset: offset(1n) }])).toEqual(['ILLEGAL_GENERATION']);
+    const { memberId, generation } = await stableConsumerGroup(coordinator, scheduler, 'g', ['t']);
+    expect(await coordinator.handleCommitOffsets('g', 'stranger', null, generation, [{ topic: 't', partition: 0, offset: offset(1n) }])).toEqual(['UNKNOWN_MEMBER_ID']);
+    expect(await coordinator.handleCommitOffsets('g', memberId, null, generation + 1, [{ topic: 't', partition: 0, offset: offset(1n) }])).toEqual(['ILLEGAL_GENERATION']);
+    expect(
+      await coordinator.handleCommitOffsets('g', memberId, null, generation, [
+        { topic: 't', partition: 0, offset: offset(5n, 'x'.repeat(11)) },
+        { topic: 't', partition: 1, offset: offset(6n) },
+      ]),
+    ).toEqual(['OFFSET_METADATA_TOO_LARGE', 'NONE']);
+    log.appendError = 'NOT_ENOUGH_REPLICAS';
+    expect(await coordinator.handleCommitOffsets('g', memberId, null, generation, [{ topic: 't', partition: 1, offset: offset(7n) }])).toEqual(['COORDINATOR_NOT_AVAILABLE']);
+    log.appendError = 'NOT_LEADER_OR_FOLLOWER';
+    expect(await coordinator.handleCommitOffsets('g', memberId, null, generation, [{ topic: 't', partition: 1, offset: offset(7n) }])).toEqual(['NOT_COORDINATOR']);
+    // Failed commits are not cached.
+    expect(coordinator.handleFetchOffsets('g', [{ topic: 't', partition: 1 }]).offsets[0]?.offset?.offset).toBe(6n);
+  });
+
+  test('a new leader of the partition rebuilds groups and offsets from the log: last record per key wins, tombstones remove', async () => {
+    const first = setup();
+    const p = first.coordinator.partitionFor('g');
+    await first.coordinator.onElection(p);
+    const { generation } = await stableConsumerGroup(first.coordinator, first.scheduler, 'g', ['t']);
+    await first.coordinator.handleCommitOffsets('g', '', null, -1, [{ topic: 'x', partition: 0, offset: offset(1n) }]).catch(() => undefined);
+    const solo = 'solo';
+    const soloPartition = first.coordinator.partitionFor(solo);
+    await first.coordinator.onElection(soloPartition);
+    await first.coordinator.handleCommitOffsets(solo, '', null, -1, [{ topic: 'a', partition: 0, offset: offset(10n) }]);
+    await first.coordinator.handleCommitOffsets(solo, '', null, -1, [{ topic: 'a', partition: 0, offset: offset(11n) }]);
+    // A tombstone for another group's record, written as a deleted group would leave it.
+    await first.log.append(p, encodeRecordBatchSync({ records: [{ key: groupMetadataKey('gone'), value: null, timestamp: 0 }] }));
+
+    const second = setup();
+    for (const [partition, batches] of first.log.batches) second.log.batches.set(partition, batches);
+    await second.coordinator.onElection(p);
+    await second.coordinator.onElection(soloPartition);
+    const g = second.coordinator.handleDescribeGroup('g');
+    expect(g.summary.state).toBe('Stable');
+    expect(g.summary.members).toHaveLength(1);
+    expect(g.summary.members[0]?.assignment.toString()).toBe('asg');
+    expect(second.manager.getGroup('g')?.generationId).toBe(generation);
+    expect(second.coordinator.handleFetchOffsets(solo, null).offsets.map((o) => o.offset?.offset)).toEqual([11n]);
+    expect(second.manager.getGroup('gone')).toBeUndefined();
+    // Its members must heartbeat within their session timeout or be removed.
+    await second.scheduler.tick(10_000);
+    expect(second.coordinator.handleDescribeGroup('g').summary.state).toBe('Empty');
+    expect(second.manager.getGroup('g')?.generationId).toBe(generation + 1);
+  });
+
+  test('losing leadership unloads the groups: parked joins and later requests get NOT_COORDINATOR', async () => {
     const { coordinator, scheduler } = setup();
-    const { a, b, gen } = await stableStaticGroup(coordinator, scheduler);
-    const r = await coordinator.handleJoinGroup(join({ groupInstanceId: 'ib', clientId: 'b' }));
-    await flush();
+    const p = coordinator.partitionFor('g');
+    await coordinator.onElection(p);
+    await stableConsumerGroup(coordinator, scheduler, 'g', ['t']);
+    await coordinator.onResignation(p);
+    expect(coordinator.handleDescribeGroup('g').error).toBe('NOT_COORDINATOR');
+    expect(coordinator.handleHeartbeat('g', 'c-uuid', null, 1)).toBe('NOT_COORDINATOR');
+  });
+
+  test('offsets of an Empty group expire offsets.retention after it became Empty; the group then dies with tombstones', async () => {
+    const { coordinator, log, time, scheduler } = setup();
+    const p = coordinator.partitionFor('g');
+    await coordinator.onElection(p);
+    const { memberId } = await stableConsumerGroup(coordinator, scheduler, 'g', ['t']);
+    await coordinator.handleCommitOffsets('g', memberId, null, 1, [{ topic: 't', partition: 0, offset: { ...offset(3n), commitTimestamp: BigInt(time.milliseconds()) } }]);
+    coordinator.handleLeaveGroup('g', [{ memberId, groupInstanceId: null }]);
+    await scheduler.tick(0);
+    expect(coordinator.handleDescribeGroup('g').summary.state).toBe('Empty');
+    expect(await coordinator.cleanupExpiredOffsets()).toBe(0);
+    time.sleep(RETENTION_MS);
+    expect(await coordinator.cleanupExpiredOffsets()).toBe(1);
+    expect(coordinator.handleDescribeGroup('g').summary.state).toBe('Dead');
+    const tail = (await log.records(p)).slice(-2);
+    expect(tail.map((r) => (r.key === null ? null : readMessageKey(r.key)))).toEqual([
+      { kind: 'offset', group: 'g', topic: 't', partition: 0 },
+      { kind: 'group', group: 'g' },
+    ]);
+    expect(tail.map((r) => r.value)).toEqual([null, null]);
+  });
+
+  test('a Stable consumer group keeps offsets of subscribed topics and expires the others', async () => {
+    const { coordinator, time, scheduler, manager } = setup();
+    await coordinator.onElection(coordinator.partitionFor('g'));
+    const { memberId, generation } = await stableConsumerGroup(coordinator, scheduler, 'g', ['kept']);
+    const now = BigInt(time.milliseconds());
+    await coordinator.handleCommitOffsets('g', memberId, null, generation, [
+      { topic: 'kept', partition: 0, offset: { ...offset(1n), commitTimestamp: now } },
+      { topic: 'old', partition: 0, offset: { ...offset(2n), commitTimestamp: now } },
+    ]);
+    time.sleep(RETENTION_MS);
+    coordinator.handleHeartbeat('g', memberId, null, generation);
+    await coordinator.cleanupExpiredOffsets();
+    expect(manager.getGroup('g')?.allOffsets().map((o) => o.topic)).toEqual(['kept']);
+  });
+
+  test('DeleteGroups: GROUP_ID_NOT_FOUND, NON_EMPTY_GROUP, and an Empty group deleted with tombstones', async () => {
+    const { coordinator, scheduler, log } = setup();
+    for (const g of ['busy', 'idle', 'nope']) await coordinator.onElection(coordinator.partitionFor(g));
+    await stableConsumerGroup(coordinator, scheduler, 'busy', ['t']);
+    await coordinator.handleCommitOffsets('idle', '', null, -1, [{ topic: 't', partition: 0, offset: offset(1n) }]);
+    const results = await coordinator.handleDeleteGroups(['nope', 'busy', 'idle']);
+    expect(Object.fromEntries(results)).toEqual({ nope: 'GROUP_ID_NOT_FOUND', busy: 'NON_EMPTY_GROUP', idle: 'NONE' });
+    const last = (await log.records(coordinator.partitionFor('idle'))).at(-1);
+    expect(last?.value).toBeNull();
+    expect(readOffsetMessageValue(last?.value ?? null)).toBeNull();
+    expect(coordinator.handleFetchOffsets('idle', null).offsets).toEqual([]);
+  });
+
+  test('OffsetDelete refuses topics an active consumer group subscribes to (GROUP_SUBSCRIBED_TO_TOPIC) and deletes the rest', async () => {
+    const { coordinator, scheduler } = setup();
+    await coordinator.onElection(coordinator.partitionFor('g'));
+    const { memberId, generation } = await stableConsumerGroup(coordinator, scheduler, 'g', ['in']);
+    await coordinator.handleCommitOffsets('g', memberId, null, generation, [
+      { topic: 'in', partition: 0, offset: offset(1n) },
+      { topic: 'out', partition: 0, offset: offset(2n) },
+    ]);
+    const r = await coordinator.handleDeleteOffsets('g', [
+      { topic: 'in', partition: 0 },
+      { topic: 'out', partition: 0 },
+    ]);
     expect(r.error).toBe('NONE');
-    expect(r.memberId).toBe('ib-uuid3');
-    expect(r.generationId).toBe(gen);
-    expect(r.leaderId).toBe(a);
-    expect(r.members).toEqual([]);
-    expect(coordinator.group('g')?.state).toBe('Stable');
-    const sync = await coordinator.handleSyncGroup({ groupId: 'g', generationId: gen, memberId: r.memberId, groupInstanceId: 'ib', protocolType: null, protocolName: null, assignments: new Map() });
-    expect(sync.assignment.toString()).toBe('B');
-    // The old incarnation is fenced.
-    expect(coordinator.handleHeartbeat('g', b, 'ib', gen)).toBe('FENCED_INSTANCE_ID');
+    expect(r.partitions.map((p) => [p.topic, p.error])).toEqual([
+      ['in', 'GROUP_SUBSCRIBED_TO_TOPIC'],
+      ['out', 'NONE'],
+    ]);
+    await coordinator.onElection(coordinator.partitionFor('none'));
+    expect((await coordinator.handleDeleteOffsets('none', [])).error).toBe('GROUP_ID_NOT_FOUND');
   });
 
-  test('static members are kept (not dropped) when they miss a rebalance, and leave by group.instance.id', async () => {
+  test('ListGroups lists the groups this broker coordinates, filtered by state name', async () => {
     const { coordinator, scheduler } = setup();
-    const { a, b } = await stableStaticGroup(coordinator, scheduler);
-    track(coordinator.handleJoinGroup(join({ memberId: a, groupInstanceId: 'ia', protocols: [{ name: 'range', metadata: meta('new') }] })));
-    await scheduler.tick(10_000);
-    expect(coordinator.group('g')?.generationId).toBe(2);
-    expect(coordinator.group('g')?.has(b)).toBe(true);
-    const left = coordinator.handleLeaveGroup('g', [{ memberId: '', groupInstanceId: 'ib' }]);
-    expect(left.members[0]?.error).toBe('NONE');
-    expect(coordinator.group('g')?.has(b)).toBe(false);
-  });
-
-  test('a request naming a static instance with a different member id gets FENCED_INSTANCE_ID', async () => {
-    const { coordinator, scheduler } = setup();
-    const { gen } = await stableStaticGroup(coordinator, scheduler);
-    expect((await coordinator.handleJoinGroup(join({ memberId: 'impostor', groupInstanceId: 'ia' }))).error).toBe('FENCED_INSTANCE_ID');
-    expect(coordinator.handleHeartbeat('g', 'impostor', 'ia', gen)).toBe('FENCED_INSTANCE_ID');
-    expect(coordinator.handleLeaveGroup('g', [{ memberId: 'impostor', groupInstanceId: 'ia' }]).members[0]?.error).toBe('FENCED_INSTANCE_ID');
+    for (const g of ['a', 'b']) await coordinator.onElection(coordinator.partitionFor(g));
+    await stableConsumerGroup(coordinator, scheduler, 'a', ['t']);
+    await coordinator.handleCommitOffsets('b', '', null, -1, [{ topic: 't', partition: 0, offset: offset(1n) }]);
+    expect(coordinator.handleListGroups([]).groups.map((g) => g.groupId).sort()).toEqual(['a', 'b']);
+    expect(coordinator.handleListGroups(['stable']).groups).toEqual([{ groupId: 'a', protocolType: 'consumer', state: 'Stable' }]);
   });
 });

@@ -5,8 +5,26 @@
  * protocol selection.
  */
 import type { Time } from '../../common/time';
+import { CONSUMER_PROTOCOL_TYPE, subscriptionTopics } from './consumer-protocol';
 import { canTransition, IllegalGroupStateTransition, type GroupState } from './group-state';
 import { joinError, syncError, type JoinGroupMember, type JoinGroupProtocol, type JoinGroupResult, type MemberMetadata, type SyncGroupResult } from './member-metadata';
+
+/** A committed offset as the coordinator caches it (Kafka's OffsetAndMetadata). */
+export interface CommittedOffset {
+  offset: bigint;
+  /** -1 when the committer sent none. */
+  leaderEpoch: number;
+  metadata: string;
+  commitTimestamp: bigint;
+  /** Set only when the commit asked for an explicit retention (OffsetCommit v1 timestamp, v2-4 retention). */
+  expireTimestamp: bigint | null;
+}
+
+export interface TopicPartitionOffset {
+  topic: string;
+  partition: number;
+  offset: CommittedOffset;
+}
 
 export class GroupMetadata {
   private _state: GroupState;
@@ -27,6 +45,8 @@ export class GroupMetadata {
   /** Set when a member joins during the initial rebalance delay, which then extends the delay. */
   newMemberAdded = false;
   private readonly supportedProtocols = new Map<string, number>();
+  /** Committed offsets: topic → partition → offset. */
+  private readonly offsets = new Map<string, Map<number, CommittedOffset>>();
 
   constructor(
     readonly groupId: string,
@@ -250,5 +270,54 @@ export class GroupMetadata {
       if (n <= 0) this.supportedProtocols.delete(name);
       else this.supportedProtocols.set(name, n);
     }
+  }
+
+  // ---- committed offsets -----------------------------------------------------------------------
+
+  offset(topic: string, partition: number): CommittedOffset | undefined {
+    return this.offsets.get(topic)?.get(partition);
+  }
+
+  putOffset(topic: string, partition: number, offset: CommittedOffset): void {
+    let byPartition = this.offsets.get(topic);
+    if (byPartition === undefined) {
+      byPartition = new Map();
+      this.offsets.set(topic, byPartition);
+    }
+    byPartition.set(partition, offset);
+  }
+
+  removeOffset(topic: string, partition: number): boolean {
+    const byPartition = this.offsets.get(topic);
+    if (byPartition === undefined || !byPartition.delete(partition)) return false;
+    if (byPartition.size === 0) this.offsets.delete(topic);
+    return true;
+  }
+
+  allOffsets(): TopicPartitionOffset[] {
+    const out: TopicPartitionOffset[] = [];
+    for (const [topic, byPartition] of this.offsets) for (const [partition, offset] of byPartition) out.push({ topic, partition, offset });
+    return out;
+  }
+
+  get numOffsets(): number {
+    let n = 0;
+    for (const byPartition of this.offsets.values()) n += byPartition.size;
+    return n;
+  }
+
+  /**
+   * Topics a consumer-protocol group is subscribed to, from its members' subscriptions; null when not
+   * known (other protocol types, no protocol chosen, or a subscription that does not parse).
+   */
+  subscribedTopics(): Set<string> | null {
+    if (this.protocolType !== CONSUMER_PROTOCOL_TYPE || this.protocolName === null) return null;
+    const topics = new Set<string>();
+    for (const m of this.members.values()) {
+      const subscribed = subscriptionTopics(m.metadata(this.protocolName));
+      if (subscribed === null) return null;
+      for (const t of subscribed) topics.add(t);
+    }
+    return topics;
   }
 }

@@ -10,19 +10,10 @@ import { decodeGroupMetadataKey, encodeGroupMetadataKey } from '../../protocol/g
 import { decodeGroupMetadataValue, encodeGroupMetadataValue } from '../../protocol/generated/internal/group-metadata-value';
 import { decodeOffsetCommitKey, encodeOffsetCommitKey } from '../../protocol/generated/internal/offset-commit-key';
 import { decodeOffsetCommitValue, encodeOffsetCommitValue } from '../../protocol/generated/internal/offset-commit-value';
-import { GroupMetadata } from './group-metadata';
+import { GroupMetadata, type CommittedOffset } from './group-metadata';
 import { MemberMetadata } from './member-metadata';
 
-/** A committed offset as the coordinator keeps it (Kafka's OffsetAndMetadata). */
-export interface OffsetAndMetadata {
-  offset: bigint;
-  /** -1 when the committer sent none. */
-  leaderEpoch: number;
-  metadata: string;
-  commitTimestamp: bigint;
-  /** Set only when the commit asked for an explicit retention (OffsetCommit v1 timestamp, v2-4 retention). */
-  expireTimestamp: bigint | null;
-}
+export type OffsetAndMetadata = CommittedOffset;
 
 export type GroupRecordKey =
   | { kind: 'offset'; group: string; topic: string; partition: number }

@@ -13,6 +13,7 @@ import type { LeaderAndIsrPartitionError, LeaderAndIsrResponse } from '../protoc
 import type { ReplicaManager } from '../replica/replica-manager';
 import { isBrokerEpochStale } from '../replica/control-requests';
 import type { PartitionError } from '../replica/types';
+import type { TopicPartition } from '../zk/kafka-zk-client';
 import type { ApiHandler, RequestContext } from './registry';
 
 type LeaderAndIsrKey = typeof ApiKey.LeaderAndIsr;
@@ -21,6 +22,26 @@ export interface LeaderAndIsrHandlerDeps {
   replicaManager: ReplicaManager;
   /** This broker's current epoch (czxid of its /brokers/ids znode; -1 before registration). */
   brokerEpoch: () => bigint;
+  /**
+   * Kafka's onLeadershipChange: partitions this request made this broker lead or follow (without
+   * error), so the coordinators load or unload their internal-topic partitions.
+   */
+  onLeadershipChange?: (leaders: TopicPartition[], followers: TopicPartition[]) => void;
+}
+
+function leadershipChanges(brokerId: number, req: LeaderAndIsrRequest, errors: readonly PartitionError[]): { leaders: TopicPartition[]; followers: TopicPartition[] } {
+  const failed = new Set(errors.filter((e) => e.errorCode !== ErrorCode.NONE).map((e) => `${e.topicPartition.topic}\u0000${e.topicPartition.partition}`));
+  const leaders: TopicPartition[] = [];
+  const followers: TopicPartition[] = [];
+  const states = [
+    ...req.ungroupedPartitionStates.map((s) => ({ topic: s.topicName, partition: s.partitionIndex, leader: s.leader })),
+    ...req.topicStates.flatMap((t) => t.partitionStates.map((s) => ({ topic: t.topicName, partition: s.partitionIndex, leader: s.leader }))),
+  ];
+  for (const s of states) {
+    if (failed.has(`${s.topic}\u0000${s.partition}`)) continue;
+    (s.leader === brokerId ? leaders : followers).push({ topic: s.topic, partition: s.partition });
+  }
+  return { leaders, followers };
 }
 
 function requestPartitions(req: LeaderAndIsrRequest): PartitionError[] {
@@ -56,6 +77,10 @@ export function leaderAndIsrHandler(deps: LeaderAndIsrHandlerDeps): ApiHandler<L
         return errorResponse(ctx, req, ErrorCode.STALE_BROKER_EPOCH);
       }
       const result = await deps.replicaManager.becomeLeaderOrFollower(ctx.correlationId, req);
+      if (deps.onLeadershipChange !== undefined && result.errorCode === ErrorCode.NONE) {
+        const { leaders, followers } = leadershipChanges(deps.replicaManager.brokerId, req, result.partitionErrors);
+        deps.onLeadershipChange(leaders, followers);
+      }
       return buildResponse(ctx.apiVersion, req, result.errorCode, result.partitionErrors);
     },
     errorResponse,

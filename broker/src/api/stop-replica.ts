@@ -16,6 +16,8 @@ type StopReplicaKey = typeof ApiKey.StopReplica;
 export interface StopReplicaHandlerDeps {
   replicaManager: ReplicaManager;
   brokerEpoch: () => bigint;
+  /** Replicas deleted without error (Kafka then resigns the group coordinator of offsets partitions). */
+  onReplicasDeleted?: (partitions: Array<{ topic: string; partition: number }>) => void;
 }
 
 export function stopReplicaPartitions(req: StopReplicaRequest, version: number): StopReplicaPartition[] {
@@ -42,6 +44,10 @@ export function stopReplicaHandler(deps: StopReplicaHandlerDeps): ApiHandler<Sto
       }
       const partitions = stopReplicaPartitions(req, ctx.apiVersion);
       const result = await deps.replicaManager.stopReplicas(ctx.correlationId, req.controllerId, req.controllerEpoch, partitions);
+      if (deps.onReplicasDeleted !== undefined && result.errorCode === ErrorCode.NONE) {
+        const ok = new Set(result.partitionErrors.filter((p) => p.errorCode === ErrorCode.NONE).map((p) => `${p.topicPartition.topic}\u0000${p.topicPartition.partition}`));
+        deps.onReplicasDeleted(partitions.filter((p) => p.deletePartition && ok.has(`${p.topicPartition.topic}\u0000${p.topicPartition.partition}`)).map((p) => p.topicPartition));
+      }
       return {
         errorCode: result.errorCode,
         partitionErrors: result.partitionErrors.map((p) => ({ topicName: p.topicPartition.topic, partitionIndex: p.topicPartition.partition, errorCode: p.errorCode })),

@@ -10,7 +10,7 @@ import type { ErrorCodeName } from '../../protocol';
 import { GROUP_STATES, type GroupState } from './group-state';
 import { GroupMembership, type GroupConfig, type GroupStatus, type JoinGroupParams, type LeaveGroupResult, type LeavingMember, type SyncGroupParams } from './group-membership';
 import type { CommittedOffset, GroupMetadata } from './group-metadata';
-import type { GroupMetadataManager, OffsetToStore } from './group-metadata-manager';
+import { GROUP_METADATA_TOPIC_NAME, type GroupMetadataManager, type OffsetToStore } from './group-metadata-manager';
 import type { JoinGroupResult, SyncGroupResult } from './member-metadata';
 
 export interface TopicPartitionRef {
@@ -104,8 +104,18 @@ export class GroupCoordinator {
 
   // ---- leadership of __consumer_offsets ---------------------------------------------------------
 
-  /** This broker became leader of `partition` of __consumer_offsets. */
+  /**
+   * Kafka's onLeadershipChange for __consumer_offsets: load the partitions this broker now leads, unload
+   * the ones it now follows. Other topics are ignored.
+   */
+  onLeadershipChange(leaders: readonly TopicPartitionRef[], followers: readonly TopicPartitionRef[]): void {
+    for (const tp of leaders) if (tp.topic === GROUP_METADATA_TOPIC_NAME) void this.onElection(tp.partition);
+    for (const tp of followers) if (tp.topic === GROUP_METADATA_TOPIC_NAME) void this.onResignation(tp.partition);
+  }
+
+  /** This broker became leader of `partition` of __consumer_offsets (a repeated notice changes nothing). */
   onElection(partition: number): Promise<void> {
+    if (this.manager.ownsPartition(partition)) return Promise.resolve();
     return this.manager.scheduleLoadGroupAndOffsets(partition, (group) => this.membership.onGroupLoaded(group));
   }
 

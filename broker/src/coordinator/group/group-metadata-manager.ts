@@ -134,6 +134,11 @@ export class GroupMetadataManager implements GroupStore {
     return 'NONE';
   }
 
+  /** Led (loaded or loading) by this broker. */
+  ownsPartition(partition: number): boolean {
+    return this.ownedPartitions.has(partition);
+  }
+
   isLoading(): boolean {
     return this.loadingPartitions.size > 0;
   }

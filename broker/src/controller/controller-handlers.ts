@@ -8,6 +8,7 @@ import { KafkaProtocolError } from '../protocol';
 import { tpKey, type BrokerInfo, type KafkaZkClient, type TopicPartition } from '../zk/kafka-zk-client';
 import type { ControllerChannelManager } from './channel-manager';
 import type { ControllerContext, PartitionAndReplica } from './controller-context';
+import { PartitionReassignmentManager, type OngoingReassignment, type ReassignmentError, type ReassignmentRequest } from './partition-reassignment';
 import type { PartitionStateMachine } from './partition-state-machine';
 import type { ReplicaStateMachine } from './replica-state-machine';
 import type { ControllerBrokerRequestBatch, StopReplicaPartitionResult } from './request-batch';
@@ -28,6 +29,8 @@ export interface ControllerHandlersOptions {
   unwatchPartitionModifications(topic: string): void;
   watchBrokerModifications(brokerId: number): Promise<void>;
   unwatchBrokerModifications(brokerId: number): void;
+  /** Queues an event for the active controller (ZooKeeper watches of partition reassignment). */
+  enqueue?(name: string, process: (handlers: ControllerHandlers) => Promise<void>): void;
 }
 
 function sameRegistration(a: BrokerInfo, b: BrokerInfo): boolean {
@@ -39,11 +42,29 @@ export class ControllerHandlers {
   private readonly context: ControllerContext;
   private readonly zkClient: KafkaZkClient;
   private readonly log: Logger;
+  private readonly reassignment: PartitionReassignmentManager;
 
   constructor(private readonly o: ControllerHandlersOptions) {
     this.context = o.context;
     this.zkClient = o.zkClient;
     this.log = o.logger;
+    this.reassignment = new PartitionReassignmentManager({
+      context: o.context,
+      zkClient: o.zkClient,
+      batch: o.batch,
+      partitionStateMachine: o.partitionStateMachine,
+      replicaStateMachine: o.replicaStateMachine,
+      topicDeletionManager: o.topicDeletionManager,
+      deleteTopicEnable: o.deleteTopicEnable,
+      logger: o.logger.child({ component: 'PartitionReassignment' }),
+      // Events from this controller's watches run only while it is still the one handling them.
+      enqueue: (name, process) => o.enqueue?.(name, (h) => (h === this ? process() : Promise.resolve())),
+    });
+  }
+
+  /** Resignation: closes the watches these handlers registered. */
+  close(): void {
+    this.reassignment.close();
   }
 
   /** Kafka's initializeControllerContext: brokers, topics (+ ids), assignments and leadership. */
@@ -55,6 +76,7 @@ export class ControllerHandlers {
     for (const t of topics) this.context.allTopics.add(t);
     for (const t of topics) await this.o.watchPartitionModifications(t);
     await this.loadAssignments(topics);
+    this.reassignment.loadPartitionsBeingReassigned();
     const states = await this.zkClient.getTopicPartitionStates(this.context.allPartitions());
     for (const [key, state] of states) this.context.partitionLeadershipInfo.set(key, state);
     this.o.channelManager.startup(brokers);
@@ -141,6 +163,7 @@ export class ControllerHandlers {
     const replicas = this.context.replicasOnBrokers(newSet);
     await this.o.replicaStateMachine.handleStateChanges(replicas, 'OnlineReplica');
     await this.o.partitionStateMachine.triggerOnlinePartitionStateChange();
+    await this.reassignment.onBrokerStartup(newSet);
     const topicsWaiting = [...new Set(replicas.map((r) => r.topic))].filter((t) => this.context.topicsToBeDeleted.has(t));
     if (topicsWaiting.length > 0) await this.o.topicDeletionManager.resumeDeletionForTopics(topicsWaiting);
     for (const id of newBrokers) await this.o.watchBrokerModifications(id);
@@ -216,6 +239,7 @@ export class ControllerHandlers {
     const deletedTopics = [...this.context.allTopics].filter((t) => !topics.has(t));
     for (const t of deletedTopics) {
       this.o.unwatchPartitionModifications(t);
+      this.reassignment.removeTopic(t);
       this.context.removeTopic(t);
     }
     for (const t of newTopics) this.context.allTopics.add(t);
@@ -274,6 +298,9 @@ export class ControllerHandlers {
       return;
     }
     this.log.info({ topics: toDelete }, 'starting topic deletion');
+    // A topic with a reassignment in flight waits for it (deletion resumes when it completes).
+    const reassigning = new Set([...this.reassignment.partitionsBeingReassigned.values()].map((tp) => tp.topic));
+    for (const t of toDelete) if (reassigning.has(t)) this.context.topicsIneligibleForDeletion.add(t);
     await this.o.topicDeletionManager.enqueueTopicsForDeletion(toDelete);
   }
 
@@ -297,5 +324,30 @@ export class ControllerHandlers {
     const states = await this.zkClient.getTopicPartitionStates(known);
     for (const [key, state] of states) this.context.partitionLeadershipInfo.set(key, state);
     this.sendUpdateMetadataRequest(this.context.liveBrokerIds(), known);
+    // A reassignment completes once its target replicas are all in the ISR.
+    for (const tp of known) await this.reassignment.processPartitionReassignmentIsrChange(tp);
+  }
+
+  // ---- partition reassignment ------------------------------------------------------------------
+
+  /** Failover: reassignments from /admin/reassign_partitions, then the ones found in /brokers/topics. */
+  async initializePartitionReassignments(): Promise<void> {
+    this.reassignment.markTopicsIneligibleForDeletion();
+    await this.reassignment.initializePartitionReassignments();
+  }
+
+  /** AlterPartitionReassignments on the active controller: per-partition errors. */
+  async alterPartitionReassignments(requests: readonly ReassignmentRequest[]): Promise<Map<string, { partition: TopicPartition; error: ReassignmentError }>> {
+    return this.reassignment.processApiPartitionReassignment(requests);
+  }
+
+  /** ListPartitionReassignments: the given partitions (null = all) that are being reassigned. */
+  listPartitionReassignments(partitions: readonly TopicPartition[] | null): OngoingReassignment[] {
+    return this.reassignment.listPartitionReassignments(partitions);
+  }
+
+  /** Partitions with a reassignment in flight (auto leader rebalance skips while any are). */
+  partitionsBeingReassigned(): TopicPartition[] {
+    return [...this.reassignment.partitionsBeingReassigned.values()];
   }
 }

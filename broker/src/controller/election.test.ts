@@ -3,9 +3,13 @@ import {
   initialLeaderAndIsr,
   leaderForControlledShutdown,
   leaderForOffline,
+  leaderForPreferredReplica,
+  leaderForReassign,
   offlinePartitionLeaderElection,
   preferredReplicaPartitionLeaderElection,
+  reassignPartitionLeaderElection,
   removeReplicaFromIsr,
+  targetReplicas,
 } from './election';
 
 const live = (...ids: number[]): Set<number> => new Set(ids);
@@ -68,5 +72,38 @@ describe('controlled shutdown election (leaderForControlledShutdown)', () => {
 
   test('fails when no other in-sync replica is alive', () => {
     expect(leaderForControlledShutdown({ leader: 1, leaderEpoch: 0, isr: [1, 2], zkVersion: 0 }, [1, 2], live(1), live(1))).toBeNull();
+  });
+});
+
+describe('preferred and reassign elections (leaderForPreferredReplica / leaderForReassign)', () => {
+  test('the preferred replica takes over keeping the ISR, the leader epoch goes up and the zkVersion read is kept', () => {
+    expect(leaderForPreferredReplica({ leader: 2, leaderEpoch: 5, isr: [2, 3, 1], zkVersion: 9 }, [1, 2, 3], live(1, 2, 3))).toEqual({
+      leader: 1,
+      leaderEpoch: 6,
+      isr: [2, 3, 1],
+      zkVersion: 9,
+    });
+  });
+
+  test('no preferred election when the preferred replica is out of the ISR or not live', () => {
+    expect(leaderForPreferredReplica({ leader: 2, leaderEpoch: 5, isr: [2, 3], zkVersion: 9 }, [1, 2, 3], live(1, 2, 3))).toBeNull();
+    expect(leaderForPreferredReplica({ leader: 2, leaderEpoch: 5, isr: [1, 2, 3], zkVersion: 9 }, [1, 2, 3], live(2, 3))).toBeNull();
+  });
+
+  test('reassign election picks the first live in-sync replica of the target replicas', () => {
+    expect(reassignPartitionLeaderElection([3, 4], [1, 2, 4], live(1, 2, 3, 4))).toBe(4);
+    expect(reassignPartitionLeaderElection([3, 4], [1, 2, 3, 4], live(1, 2, 4))).toBe(4);
+    expect(reassignPartitionLeaderElection([3, 4], [1, 2], live(1, 2, 3, 4))).toBeNull();
+    expect(leaderForReassign({ leader: 1, leaderEpoch: 1, isr: [1, 2, 3], zkVersion: 2 }, [2, 3], live(1, 2, 3))).toEqual({
+      leader: 2,
+      leaderEpoch: 2,
+      isr: [1, 2, 3],
+      zkVersion: 2,
+    });
+  });
+
+  test('target replicas are the replicas minus the ones being removed', () => {
+    expect(targetReplicas({ replicas: [2, 3, 1], removingReplicas: [1] })).toEqual([2, 3]);
+    expect(targetReplicas({ replicas: [1, 2], removingReplicas: [] })).toEqual([1, 2]);
   });
 });

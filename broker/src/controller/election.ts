@@ -80,6 +80,39 @@ export function preferredReplicaPartitionLeaderElection(assignment: readonly num
 }
 
 /**
+ * reassignPartitionLeaderElection: the first replica of the target replica set (in its order) that is
+ * alive and in the ISR.
+ */
+export function reassignPartitionLeaderElection(reassignment: readonly number[], isr: readonly number[], liveReplicas: ReadonlySet<number>): number | null {
+  return reassignment.find((id) => liveReplicas.has(id) && isr.includes(id)) ?? null;
+}
+
+/**
+ * Kafka's ReplicaAssignment.targetReplicas: during a reassignment the replicas being removed are not
+ * candidates; otherwise the full replica list.
+ */
+export function targetReplicas(assignment: { replicas: readonly number[]; removingReplicas: readonly number[] }): number[] {
+  return assignment.replicas.filter((id) => !assignment.removingReplicas.includes(id));
+}
+
+/** Kafka's LeaderAndIsr.newLeader: another leader, the same ISR, leader epoch + 1, the zkVersion read. */
+function newLeader(current: LeaderAndIsr, leader: number): LeaderAndIsr {
+  return { leader, leaderEpoch: current.leaderEpoch + 1, isr: [...current.isr], zkVersion: current.zkVersion };
+}
+
+/** Kafka's leaderForPreferredReplica: the preferred replica leads if it is live and in the ISR; the ISR is kept. */
+export function leaderForPreferredReplica(current: LeaderAndIsr, assignment: readonly number[], liveReplicas: ReadonlySet<number>): LeaderAndIsr | null {
+  const leader = preferredReplicaPartitionLeaderElection(assignment, current.isr, liveReplicas);
+  return leader === null ? null : newLeader(current, leader);
+}
+
+/** Kafka's leaderForReassign: the first live in-sync target replica leads; the ISR is kept. */
+export function leaderForReassign(current: LeaderAndIsr, target: readonly number[], liveReplicas: ReadonlySet<number>): LeaderAndIsr | null {
+  const leader = reassignPartitionLeaderElection(target, current.isr, liveReplicas);
+  return leader === null ? null : newLeader(current, leader);
+}
+
+/**
  * Removing a replica from the ISR (OfflineReplica): the leader is cleared (-1) if it was that replica,
  * and an ISR of one is left as it is, so a clean election can wait for the last in-sync replica.
  */

@@ -21,6 +21,9 @@ import { ReplicaStateMachine } from './replica-state-machine';
 import { ControllerBrokerRequestBatch } from './request-batch';
 import { TopicDeletionManager } from './topic-deletion-manager';
 import { ControllerHandlers } from './controller-handlers';
+import type { OngoingReassignment, ReassignmentError, ReassignmentRequest } from './partition-reassignment';
+import { ElectionType, notControllerResults, ReplicaLeaderElection, type ElectionTypeValue, type PartitionElectionResult } from './preferred-replica-election';
+import { PreferredReplicaElectionZNode } from '../zk/znodes';
 
 export interface KafkaControllerOptions {
   brokerId: number;
@@ -43,6 +46,12 @@ export interface KafkaControllerOptions {
    * RegisterBrokerAndReelect). Without it the owner re-registers on 'new-session' itself.
    */
   reregisterBroker?: () => Promise<void>;
+  /** auto.leader.rebalance.enable (default true). */
+  autoLeaderRebalanceEnable?: boolean;
+  /** leader.imbalance.per.broker.percentage (default 10). */
+  leaderImbalancePerBrokerPercentage?: number;
+  /** leader.imbalance.check.interval.seconds (default 300). */
+  leaderImbalanceCheckIntervalSeconds?: number;
 }
 
 export type KafkaControllerEvents = {
@@ -64,6 +73,7 @@ export class KafkaController extends EventEmitter<KafkaControllerEvents> {
   readonly brokerModificationWatches = new Map<number, ZkWatch<unknown>>();
   private channelManager: ControllerChannelManager | null = null;
   private handlers: ControllerHandlers | null = null;
+  private replicaLeaderElection: ReplicaLeaderElection | null = null;
   private started = false;
   private stopped = false;
   private readonly onExpired = (): void => this.eventManager.clearAndPut(this.event('Expire', () => this.processExpire()));
@@ -146,6 +156,68 @@ export class KafkaController extends EventEmitter<KafkaControllerEvents> {
             resolve(await handlers.controlledShutdown(brokerId, brokerEpoch));
           } catch (err) {
             reject(err instanceof Error ? err : new Error(String(err)));
+          }
+        },
+      });
+    });
+  }
+
+  /**
+   * ElectLeaders on the controller (Kafka's electLeaders → ReplicaLeaderElection, AdminClientTriggered):
+   * queued like every event; per-partition results. NOT_CONTROLLER for every partition when this broker
+   * is not (or stops being) the controller.
+   */
+  electLeaders(electionType: ElectionTypeValue, partitions: TopicPartition[] | null): Promise<PartitionElectionResult[]> {
+    return new Promise<PartitionElectionResult[]>((resolve, reject) => {
+      const notController = (): void => resolve(notControllerResults(partitions));
+      this.eventManager.put({
+        name: 'ReplicaLeaderElection',
+        preempt: notController,
+        process: async () => {
+          const election = this.replicaLeaderElection;
+          if (this.handlers === null || election === null) return notController();
+          try {
+            resolve(await election.processReplicaLeaderElection(partitions ?? this.context.allPartitions(), electionType, 'AdminClientTriggered'));
+          } catch (err) {
+            if (!(err instanceof ControllerMovedError)) return reject(err instanceof Error ? err : new Error(String(err)));
+            notController();
+            await this.maybeResign();
+          }
+        },
+      });
+    });
+  }
+
+  /**
+   * AlterPartitionReassignments on the controller (Kafka's alterPartitionReassignments →
+   * ApiPartitionReassignment): queued; per-partition errors (null replicas cancel). Fails with
+   * NOT_CONTROLLER when this broker is not (or stops being) the controller.
+   */
+  alterPartitionReassignments(requests: ReassignmentRequest[]): Promise<Map<string, { partition: TopicPartition; error: ReassignmentError }>> {
+    return this.queuedControllerRequest('ApiPartitionReassignment', (h) => h.alterPartitionReassignments(requests));
+  }
+
+  /** ListPartitionReassignments on the controller (null = every partition being reassigned). */
+  listPartitionReassignments(partitions: TopicPartition[] | null): Promise<OngoingReassignment[]> {
+    return this.queuedControllerRequest('ListPartitionReassignments', (h) => Promise.resolve(h.listPartitionReassignments(partitions)));
+  }
+
+  /** A request only the active controller answers, run on its event queue (the controlledShutdown pattern). */
+  private queuedControllerRequest<T>(name: string, run: (handlers: ControllerHandlers) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const notController = (): void => reject(new KafkaProtocolError('NOT_CONTROLLER', 'This is not the correct controller for this cluster.'));
+      this.eventManager.put({
+        name,
+        preempt: notController,
+        process: async () => {
+          const handlers = this.handlers;
+          if (handlers === null) return notController();
+          try {
+            resolve(await run(handlers));
+          } catch (err) {
+            if (!(err instanceof ControllerMovedError)) return reject(err instanceof Error ? err : new Error(String(err)));
+            notController();
+            await this.maybeResign();
           }
         },
       });
@@ -272,8 +344,21 @@ export class KafkaController extends EventEmitter<KafkaControllerEvents> {
       unwatchPartitionModifications: (topic) => this.unwatchPartitionModifications(topic),
       watchBrokerModifications: (id) => this.watchBrokerModifications(id),
       unwatchBrokerModifications: (id) => this.unwatchBrokerModifications(id),
+      enqueue: (name, process) => this.putActive(name, process),
     });
     this.handlers = handlers;
+    const replicaLeaderElection = new ReplicaLeaderElection({
+      context,
+      zkClient: this.zkClient,
+      partitionStateMachine,
+      logger: this.log.child({ component: 'ReplicaLeaderElection' }),
+      autoLeaderRebalanceEnable: this.options.autoLeaderRebalanceEnable ?? true,
+      leaderImbalancePerBrokerPercentage: this.options.leaderImbalancePerBrokerPercentage ?? 10,
+      leaderImbalanceCheckIntervalMs: (this.options.leaderImbalanceCheckIntervalSeconds ?? 300) * 1000,
+      scheduler: this.options.scheduler,
+      enqueue: (name, process) => this.putActive(name, () => process()),
+    });
+    this.replicaLeaderElection = replicaLeaderElection;
 
     const zk = this.zkClient.zk;
     this.activeWatches.push(
@@ -282,6 +367,9 @@ export class KafkaController extends EventEmitter<KafkaControllerEvents> {
       await zk.watchChildren(DeleteTopicsZNode.path, () => this.putActive('TopicDeletion', (h) => h.processTopicDeletion())),
       await zk.watchChildren(IsrChangeNotificationZNode.path, (children) => {
         if (children !== null && children.length > 0) this.putActive('IsrChangeNotification', (h) => h.processIsrChangeNotification());
+      }),
+      await zk.watchExists(PreferredReplicaElectionZNode.path, (stat) => {
+        if (stat !== null) this.putActive('ReplicaLeaderElection', async () => void (await replicaLeaderElection.processReplicaLeaderElection(null, ElectionType.PREFERRED, 'ZkTriggered')));
       }),
     );
     // Pending ISR notifications are covered by reading every partition state below.
@@ -293,15 +381,20 @@ export class KafkaController extends EventEmitter<KafkaControllerEvents> {
     batch.sendRequestsToBrokers(context.epoch);
     await replicaStateMachine.startup();
     await partitionStateMachine.startup();
+    await handlers.initializePartitionReassignments();
     await topicDeletionManager.resumeDeletions();
+    await replicaLeaderElection.onControllerFailover();
     this.log.info({ epoch: context.epoch }, 'ready to serve as the new controller');
   }
 
   private async onControllerResignation(): Promise<void> {
     const wasActive = this.handlers !== null;
     for (const w of this.activeWatches.splice(0)) w.close();
+    this.replicaLeaderElection?.shutdown();
+    this.replicaLeaderElection = null;
     for (const topic of [...this.partitionModificationWatches.keys()]) this.unwatchPartitionModifications(topic);
     for (const id of [...this.brokerModificationWatches.keys()]) this.unwatchBrokerModifications(id);
+    this.handlers?.close();
     this.handlers = null;
     const channel = this.channelManager;
     this.channelManager = null;

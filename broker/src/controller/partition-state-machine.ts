@@ -8,7 +8,7 @@
 import type { Logger } from '../common/logger';
 import { ControllerMovedError, tpKey, type KafkaZkClient, type LeaderAndIsr, type TopicPartition } from '../zk/kafka-zk-client';
 import type { ControllerContext } from './controller-context';
-import { initialLeaderAndIsr, leaderForControlledShutdown, leaderForOffline } from './election';
+import { initialLeaderAndIsr, leaderForControlledShutdown, leaderForOffline, leaderForPreferredReplica, leaderForReassign, targetReplicas } from './election';
 import type { ControllerBrokerRequestBatch } from './request-batch';
 import { isValidPartitionTransition, type PartitionState } from './states';
 
@@ -21,8 +21,20 @@ export interface PartitionStateMachineOptions {
   uncleanLeaderElectionEnabled(topic: string): Promise<boolean>;
 }
 
-/** Kafka's PartitionLeaderElectionStrategy (the ones this controller runs). */
-export type ElectionStrategy = 'offline' | 'controlledShutdown';
+/**
+ * Kafka's PartitionLeaderElectionStrategy: 'offline' reads unclean.leader.election.enable of the topic,
+ * 'offlineAllowUnclean' (ElectLeaders UNCLEAN from an admin client) allows unclean election regardless;
+ * 'preferred' moves leadership to assignment[0]; 'reassign' to the first live in-sync target replica.
+ */
+export type ElectionStrategy = 'offline' | 'offlineAllowUnclean' | 'controlledShutdown' | 'preferred' | 'reassign';
+
+/** Kafka's StateChangeFailedException: no eligible leader for the strategy (ElectLeaders maps it to its own error). */
+export class StateChangeFailedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StateChangeFailedError';
+  }
+}
 
 export interface ElectionResults {
   succeeded: TopicPartition[];
@@ -140,7 +152,7 @@ export class PartitionStateMachine {
     return ok;
   }
 
-  /** Online/Offline → Online: offline leader election, retried on BADVERSION with a fresh read. */
+  /** Online/Offline → Online: leader election under the strategy, retried on BADVERSION with a fresh read. */
   async electLeaderForPartitions(partitions: readonly TopicPartition[], strategy: ElectionStrategy = 'offline'): Promise<ElectionResults> {
     const results: ElectionResults = { succeeded: [], failed: new Map() };
     let remaining = [...partitions];
@@ -176,21 +188,39 @@ export class PartitionStateMachine {
       if (strategy === 'controlledShutdown') {
         const next = leaderForControlledShutdown(state.leaderAndIsr, assignment, liveOrShuttingDown, this.context.shuttingDownBrokerIds);
         if (next === null) {
-          results.failed.set(tpKey(tp), { partition: tp, error: new Error(`no live in-sync replica outside the shutting-down brokers for ${tpKey(tp)}`) });
+          results.failed.set(tpKey(tp), { partition: tp, error: new StateChangeFailedError(`no live in-sync replica outside the shutting-down brokers for ${tpKey(tp)}`) });
           continue;
         }
         recipientsOf.set(tpKey(tp), assignment.filter((id) => liveOrShuttingDown.has(id)));
         updates.push({ partition: tp, leaderAndIsr: next });
         continue;
       }
+      if (strategy === 'preferred' || strategy === 'reassign') {
+        // Kafka sends the new leadership to the assignment (preferred) or the target replicas (reassign).
+        const candidates = strategy === 'preferred' ? assignment : targetReplicas(this.context.partitionFullReplicaAssignment(tp) ?? { replicas: [], removingReplicas: [] });
+        const next = strategy === 'preferred' ? leaderForPreferredReplica(state.leaderAndIsr, candidates, live) : leaderForReassign(state.leaderAndIsr, candidates, live);
+        if (next === null) {
+          const what = strategy === 'preferred' ? `preferred replica ${assignment[0] ?? -1}` : `any target replica of [${candidates.join(',')}]`;
+          results.failed.set(tpKey(tp), {
+            partition: tp,
+            error: new StateChangeFailedError(
+              `Failed to elect leader for partition ${tpKey(tp)} under strategy ${strategy}: ${what} is not live and in the ISR [${state.leaderAndIsr.isr.join(',')}]`,
+            ),
+          });
+          continue;
+        }
+        recipientsOf.set(tpKey(tp), candidates.filter((id) => liveOrShuttingDown.has(id)));
+        updates.push({ partition: tp, leaderAndIsr: next });
+        continue;
+      }
       const hasLiveIsr = state.leaderAndIsr.isr.some((id) => live.has(id));
-      // Kafka reads the topic config only when no live ISR member exists.
-      const unclean = hasLiveIsr ? false : await this.options.uncleanLeaderElectionEnabled(tp.topic);
+      // Kafka reads the topic config only when no live ISR member exists; an admin's UNCLEAN election allows it outright.
+      const unclean = hasLiveIsr ? false : strategy === 'offlineAllowUnclean' || (await this.options.uncleanLeaderElectionEnabled(tp.topic));
       const elected = leaderForOffline(state.leaderAndIsr, assignment, live, unclean);
       if (elected === null) {
         results.failed.set(tpKey(tp), {
           partition: tp,
-          error: new Error(`No replica in ISR for partition ${tpKey(tp)} is alive. Live brokers are: [${[...live].join(',')}], ISR brokers are: [${state.leaderAndIsr.isr.join(',')}]`),
+          error: new StateChangeFailedError(`No replica in ISR for partition ${tpKey(tp)} is alive. Live brokers are: [${[...live].join(',')}], ISR brokers are: [${state.leaderAndIsr.isr.join(',')}]`),
         });
         this.log.error({ partition: tpKey(tp) }, 'offline partition leader election failed: no eligible live replica');
         continue;

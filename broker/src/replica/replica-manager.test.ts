@@ -192,6 +192,14 @@ describe('ReplicaManager', () => {
     expect(stale.errorCode).toBe(ErrorCode.STALE_CONTROLLER_EPOCH);
   });
 
+  it('accepts StopReplica with delete at the current leader epoch (a cancelled reassignment stops its added replica without an epoch bump, KAFKA-13972)', async () => {
+    await becomeLeader(f, [{ ...tp, leader: 1, leaderEpoch: 2 }]);
+    const res = await f.replicaManager.stopReplicas(3, 1, 1, [{ topicPartition: tp, leaderEpoch: 2, deletePartition: true }]);
+    expect(res.partitionErrors).toEqual([{ topicPartition: tp, errorCode: ErrorCode.NONE }]);
+    expect(f.replicaManager.getPartition(tp)).toBeUndefined();
+    expect(f.logManager.getLog(tp)).toBeUndefined();
+  });
+
   it('moves the log start offset on DeleteRecords and answers the low watermark', async () => {
     await becomeLeader(f, [{ ...tp, leader: 1 }]);
     await f.replicaManager.appendRecords({ timeoutMs: 0, requiredAcks: 1, internalTopicsAllowed: false, entries: entries(batch({ count: 5 })) });

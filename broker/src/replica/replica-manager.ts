@@ -33,11 +33,12 @@ import { ReplicaFetcherManager } from './fetcher/replica-fetcher-manager';
 import { ErrorCode, KafkaProtocolError, ZERO_UUID } from '../protocol';
 import type { LeaderAndIsrPartitionState, LeaderAndIsrRequest } from '../protocol/generated/leader-and-isr-request';
 import type { UpdateMetadataRequest } from '../protocol/generated/update-metadata-request';
-import { DelayedDeleteRecords, type DeleteRecordsPartitionStatus } from './purgatory/delayed-delete-records';
 import type { DelayedFetch } from './purgatory/delayed-fetch';
 import { DelayedOperationPurgatory } from './purgatory/delayed-operation';
 import { DelayedProduce, type ProducePartitionStatus } from './purgatory/delayed-produce';
 import { describeLogDirs, fetchMessages, lastOffsetForLeaderEpoch } from './replica-reads';
+import { deleteRecords } from './replica-delete-records';
+import type { DelayedDeleteRecords } from './purgatory/delayed-delete-records';
 import { type DeleteRecordsPartitionResult, type FetchParams, type LogReadResult, type PartitionError, type ProducePartitionResult, errorCodeOf, tpKey } from './types';
 
 /** LeaderAndIsr.EpochDuringDelete and NoEpoch in StopReplica partition states. */
@@ -300,7 +301,7 @@ export class ReplicaManager {
 
   /**
    * Kafka's stopReplicas: an older controller epoch fails the request; a hosted partition needs a
-   * newer leader epoch (or -1/-2) else FENCED_LEADER_EPOCH; with deletePartition the partition is
+   * leader epoch at least its own (or -1/-2) else FENCED_LEADER_EPOCH; with deletePartition the partition is
    * dropped and its log deleted (LogManager.asyncDelete), even when it is not hosted any more.
    */
   stopReplicas(correlationId: number, controllerId: number, controllerEpoch: number, states: readonly StopReplicaPartition[]): Promise<{ errorCode: number; partitionErrors: PartitionError[] }> {
@@ -318,11 +319,13 @@ export class ReplicaManager {
       for (const s of states) {
         const key = tpKey(s.topicPartition);
         const p = this.partitions.get(key);
-        if (p === undefined || s.leaderEpoch === EPOCH_DURING_DELETE || s.leaderEpoch === NO_EPOCH || s.leaderEpoch > p.leaderEpoch) {
+        // An equal epoch is accepted (KAFKA-13972, fixed after 2.8): a cancelled reassignment stops its
+        // added replicas without an epoch bump, and 2.8's strict check left them behind as strays.
+        if (p === undefined || s.leaderEpoch === EPOCH_DURING_DELETE || s.leaderEpoch === NO_EPOCH || s.leaderEpoch >= p.leaderEpoch) {
           toStop.push(s);
           results.set(key, { topicPartition: s.topicPartition, errorCode: ErrorCode.NONE });
         } else {
-          this.logger.warn(`Ignoring StopReplica request from controller ${controllerId} for ${key}: leader epoch ${s.leaderEpoch} is not newer than ${p.leaderEpoch}`);
+          this.logger.warn(`Ignoring StopReplica request from controller ${controllerId} for ${key}: leader epoch ${s.leaderEpoch} is older than ${p.leaderEpoch}`);
           results.set(key, { topicPartition: s.topicPartition, errorCode: ErrorCode.FENCED_LEADER_EPOCH });
         }
       }
@@ -440,34 +443,10 @@ export class ReplicaManager {
 
   /**
    * Kafka's deleteRecords: moves each leader's log start offset, then waits (DelayedDeleteRecords)
-   * until the low watermark over live replicas reaches it. Internal topics are refused.
+   * until the low watermark over live replicas reaches it (see replica-delete-records.ts).
    */
-  async deleteRecords(timeoutMs: number, offsets: ReadonlyMap<string, { topicPartition: TopicPartition; offset: number }>): Promise<Map<string, DeleteRecordsPartitionResult>> {
-    const status = new Map<string, DeleteRecordsPartitionStatus>();
-    let anySuccess = false;
-    for (const [key, { topicPartition: tp, offset }] of offsets) {
-      let requiredOffset = -1;
-      let result: DeleteRecordsPartitionResult;
-      if (isInternalTopic(tp.topic)) {
-        result = { lowWatermark: -1, errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION };
-      } else {
-        try {
-          const r = await this.getPartitionOrException(tp).deleteRecordsOnLeader(offset);
-          requiredOffset = r.requestedOffset;
-          result = { lowWatermark: r.lowWatermark, errorCode: ErrorCode.NONE };
-          anySuccess = true;
-        } catch (err) {
-          if (errorCodeOf(err) === ErrorCode.UNKNOWN_SERVER_ERROR) this.logger.error({ err }, `Error processing delete records operation on partition ${key}`);
-          result = { lowWatermark: -1, errorCode: errorCodeOf(err) };
-        }
-      }
-      status.set(key, { requiredOffset, acksPending: false, result });
-    }
-    if (!anySuccess) return new Map([...status].map(([k, s]) => [k, s.result]));
-    return new Promise((resolve) => {
-      const op = new DelayedDeleteRecords(timeoutMs, status, (key) => this.partitionOrError(key, offsets.get(key)!.topicPartition), resolve);
-      this.delayedDeleteRecordsPurgatory.tryCompleteElseWatch(op, [...offsets.keys()]);
-    });
+  deleteRecords(timeoutMs: number, offsets: ReadonlyMap<string, { topicPartition: TopicPartition; offset: number }>): Promise<Map<string, DeleteRecordsPartitionResult>> {
+    return deleteRecords(this, timeoutMs, offsets);
   }
 
   /** Kafka's fetchMessages (see replica-reads.ts). */

@@ -5,27 +5,47 @@
 import type { AdminManager } from '../admin';
 import {
   alterConfigsHandler,
+  alterPartitionReassignmentsHandler,
   apiVersionsHandler,
+  controlledShutdownHandler,
   createPartitionsHandler,
   createTopicsHandler,
+  deleteGroupsHandler,
   deleteRecordsHandler,
   deleteTopicsHandler,
   describeClusterHandler,
   describeConfigsHandler,
+  describeGroupsHandler,
   describeLogDirsHandler,
+  electLeadersHandler,
   fetchHandler,
+  findCoordinatorHandler,
+  heartbeatHandler,
   incrementalAlterConfigsHandler,
+  joinGroupHandler,
   leaderAndIsrHandler,
+  leaveGroupHandler,
+  listGroupsHandler,
   listOffsetsHandler,
+  listPartitionReassignmentsHandler,
   metadataHandler,
+  offsetCommitHandler,
+  offsetDeleteHandler,
+  offsetFetchHandler,
+  offsetForLeaderEpochHandler,
   produceHandler,
   stopReplicaHandler,
+  syncGroupHandler,
   updateMetadataHandler,
-  offsetForLeaderEpochHandler,
-  controlledShutdownHandler,
+  type AlterPartitionReassignmentsController,
   type ApiRegistry,
   type ControlledShutdownController,
+  type ElectLeadersController,
+  type ListPartitionReassignmentsController,
+  type ZkConsumerOffsets,
 } from '../api';
+import { SYSTEM_TIME } from '../common/time';
+import type { GroupCoordinator } from '../coordinator/group';
 import type { MetadataCache } from '../metadata';
 import type { FetchSessionCache, ReplicaManager } from '../replica';
 import type { KafkaConfig } from './config';
@@ -40,8 +60,13 @@ export interface BrokerApiDeps {
   replicaManager: ReplicaManager;
   adminManager: AdminManager;
   fetchSessionCache: FetchSessionCache;
+  groupCoordinator: GroupCoordinator;
+  /** KafkaZkClient's consumer offsets (OffsetCommit/OffsetFetch v0). */
+  zkOffsets: ZkConsumerOffsets;
+  /** Creates __consumer_offsets on first FindCoordinator. */
+  createOffsetsTopic: () => Promise<number>;
   /** The active controller (for ControlledShutdown); undefined before start-up. */
-  controller: () => ControlledShutdownController | undefined;
+  controller: () => (ControlledShutdownController & ElectLeadersController & AlterPartitionReassignmentsController & ListPartitionReassignmentsController) | undefined;
 }
 
 function topicNameById(cache: MetadataCache, topicId: string): string | undefined {
@@ -50,6 +75,7 @@ function topicNameById(cache: MetadataCache, topicId: string): string | undefine
 
 export function registerApiHandlers(registry: ApiRegistry, deps: BrokerApiDeps): void {
   const { config, metadataCache, replicaManager, adminManager, brokerEpoch, isActiveController } = deps;
+  const coordinator = deps.groupCoordinator;
   registry
     .register(apiVersionsHandler(registry))
     .register(produceHandler({ replicaManager, metadataCache }))
@@ -63,8 +89,8 @@ export function registerApiHandlers(registry: ApiRegistry, deps: BrokerApiDeps):
         autoCreateTopics: (topics) => adminManager.autoCreateTopics(topics),
       }),
     )
-    .register(leaderAndIsrHandler({ replicaManager, brokerEpoch }))
-    .register(stopReplicaHandler({ replicaManager, brokerEpoch }))
+    .register(leaderAndIsrHandler({ replicaManager, brokerEpoch, onLeadershipChange: (leaders, followers) => coordinator.onLeadershipChange(leaders, followers) }))
+    .register(stopReplicaHandler({ replicaManager, brokerEpoch, onReplicasDeleted: (deleted) => coordinator.onLeadershipChange([], deleted) }))
     .register(updateMetadataHandler({ replicaManager, brokerEpoch }))
     .register(createTopicsHandler({ adminManager, isActiveController }))
     .register(deleteTopicsHandler({ adminManager, isActiveController, topicNameById: (id) => topicNameById(metadataCache, id) }))
@@ -76,5 +102,19 @@ export function registerApiHandlers(registry: ApiRegistry, deps: BrokerApiDeps):
     .register(describeLogDirsHandler({ replicaManager }))
     .register(describeClusterHandler({ metadataCache, clusterId: deps.clusterId }))
     .register(offsetForLeaderEpochHandler({ replicaManager }))
-    .register(controlledShutdownHandler({ controller: deps.controller }));
+    .register(controlledShutdownHandler({ controller: deps.controller }))
+    .register(electLeadersHandler({ controller: deps.controller, metadataCache }))
+    .register(alterPartitionReassignmentsHandler({ controller: deps.controller }))
+    .register(listPartitionReassignmentsHandler({ controller: deps.controller }))
+    .register(findCoordinatorHandler({ metadataCache, partitionForGroup: (groupId) => coordinator.partitionFor(groupId), createOffsetsTopic: deps.createOffsetsTopic }))
+    .register(joinGroupHandler({ coordinator }))
+    .register(syncGroupHandler({ coordinator }))
+    .register(heartbeatHandler({ coordinator }))
+    .register(leaveGroupHandler({ coordinator }))
+    .register(offsetCommitHandler({ coordinator, metadataCache, zkOffsets: deps.zkOffsets, offsetMetadataMaxBytes: config.getNumber('offset.metadata.max.bytes'), time: SYSTEM_TIME }))
+    .register(offsetFetchHandler({ coordinator, metadataCache, zkOffsets: deps.zkOffsets }))
+    .register(offsetDeleteHandler({ coordinator, metadataCache }))
+    .register(describeGroupsHandler({ coordinator }))
+    .register(listGroupsHandler({ coordinator }))
+    .register(deleteGroupsHandler({ coordinator }));
 }

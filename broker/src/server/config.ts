@@ -268,6 +268,8 @@ export class KafkaConfig {
   readonly replicaLagTimeMaxMs: number;
   readonly controlledShutdownEnable: boolean;
   readonly autoLeaderRebalanceEnable: boolean;
+  readonly leaderImbalancePerBrokerPercentage: number;
+  readonly leaderImbalanceCheckIntervalSeconds: number;
   readonly requestTimeoutMs: number;
   readonly fetchMaxBytes: number;
 
@@ -393,6 +395,8 @@ export class KafkaConfig {
     this.replicaLagTimeMaxMs = int('replica.lag.time.max.ms');
     this.controlledShutdownEnable = bool('controlled.shutdown.enable');
     this.autoLeaderRebalanceEnable = bool('auto.leader.rebalance.enable');
+    this.leaderImbalancePerBrokerPercentage = int('leader.imbalance.per.broker.percentage');
+    this.leaderImbalanceCheckIntervalSeconds = int('leader.imbalance.check.interval.seconds');
     this.requestTimeoutMs = int('request.timeout.ms');
     this.fetchMaxBytes = int('fetch.max.bytes');
 

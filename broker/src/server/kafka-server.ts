@@ -29,6 +29,8 @@ import { scheduleIsrTasks, type IsrTasks } from '../replica/isr-tasks';
 import { AdminZkClient, KafkaZkClient, ZkClient } from '../zk';
 import type { BrokerEndpoint } from '../zk/znodes';
 import { registerApiHandlers } from './api-handlers';
+import { createGroupCoordinator, offsetsTopicCreator } from './group-coordinator-setup';
+import type { GroupCoordinator } from '../coordinator/group';
 import { brokerClientChannel, controlledShutdown, findControllerNode } from './controlled-shutdown';
 import { ConfigException, type KafkaConfig } from './config';
 import { BROKER_CONFIG_KEYS } from './config-keys';
@@ -58,6 +60,7 @@ export class KafkaServer {
   private configRepository: ConfigRepository | undefined;
   private socketServer: SocketServer | undefined;
   private controller: KafkaController | undefined;
+  private groupCoordinator: GroupCoordinator | undefined;
   private brokerEpoch = -1n;
   private registration: BrokerEndpoint[] = [];
   brokerId: number;
@@ -183,7 +186,13 @@ export class KafkaServer {
 
     const registry = new ApiRegistry(brokerLog.child({ component: 'KafkaApis' }));
     const fetchSessionCache = new FetchSessionCache({ maxEntries: config.getNumber('max.incremental.fetch.session.cache.slots'), time: SYSTEM_TIME });
+    const groupCoordinator = createGroupCoordinator({ config, replicaManager, metadataCache, scheduler: this.scheduler, logger: brokerLog });
+    this.groupCoordinator = groupCoordinator;
+    groupCoordinator.startup();
     registerApiHandlers(registry, {
+      groupCoordinator,
+      zkOffsets: kafkaZk,
+      createOffsetsTopic: offsetsTopicCreator({ config, metadataCache, adminManager, logger: brokerLog.child({ component: 'KafkaApis' }) }),
       fetchSessionCache,
       config,
       brokerId: this.brokerId,
@@ -223,6 +232,9 @@ export class KafkaServer {
       interBrokerListenerName: config.interBrokerListenerName,
       deleteTopicEnable: config.deleteTopicEnable,
       uncleanLeaderElectionEnable: config.uncleanLeaderElectionEnable,
+      autoLeaderRebalanceEnable: config.autoLeaderRebalanceEnable,
+      leaderImbalancePerBrokerPercentage: config.leaderImbalancePerBrokerPercentage,
+      leaderImbalanceCheckIntervalSeconds: config.leaderImbalanceCheckIntervalSeconds,
       requestTimeoutMs: config.getNumber('controller.socket.timeout.ms'),
       logger: brokerLog,
       scheduler: this.scheduler,
@@ -326,6 +338,10 @@ export class KafkaServer {
     });
     await step('controller', () => this.controller?.shutdown());
     await step('socket server', () => this.socketServer?.shutdown());
+    await step('group coordinator', () => {
+      this.groupCoordinator?.shutdown();
+      return undefined;
+    });
     await step('dynamic config manager', () => this.dynamicConfigManager?.shutdown());
     await step('admin manager', () => {
       this.adminManager?.shutdown();

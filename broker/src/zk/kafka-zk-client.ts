@@ -33,6 +33,9 @@ import {
   FeatureZNode,
 } from './znodes';
 
+import { ConsumerOffsetZNode, PreferredReplicaElectionZNode } from './znodes';
+import { ReassignPartitionsZNode, type PartitionReassignment } from './znodes';
+
 export type { TopicPartition } from './znodes';
 
 /** A live broker as the controller knows it: its registration and its epoch (czxid of /brokers/ids/<id>). */
@@ -291,6 +294,47 @@ export class KafkaZkClient {
   }
 
   /**
+   * Kafka's setTopicAssignmentRaw: writes a topic's full assignment (with adding/removing replicas),
+   * conditional on the zkVersion read (no multi-op to check the controller epoch). Returns the new
+   * zkVersion; throws the ZkError (BADVERSION, NONODE) otherwise.
+   */
+  async setTopicAssignment(topic: string, topicId: string | undefined, partitions: ReadonlyMap<number, PartitionAssignment>, expectedZkVersion: number): Promise<number> {
+    const data = TopicZNode.encode({ topicId, partitions: new Map(partitions) });
+    return (await this.zk.set(TopicZNode.path(topic), data, expectedZkVersion)).version;
+  }
+
+  /** /admin/reassign_partitions (legacy reassignment requests); empty when absent or (as Kafka) not valid JSON. */
+  async getPartitionReassignment(): Promise<PartitionReassignment[]> {
+    const node = await this.zk.getOrNull(ReassignPartitionsZNode.path);
+    if (node === null) return [];
+    try {
+      return ReassignPartitionsZNode.decode(node.data);
+    } catch (err) {
+      this.log.warn({ err }, 'Ignoring partition reassignment due to invalid json');
+      return [];
+    }
+  }
+
+  /** Kafka's setOrCreatePartitionReassignment: rewrites the pending legacy reassignments. */
+  async setOrCreatePartitionReassignment(reassignments: readonly PartitionReassignment[]): Promise<void> {
+    const data = ReassignPartitionsZNode.encode(reassignments);
+    try {
+      await this.zk.set(ReassignPartitionsZNode.path, data);
+    } catch (err) {
+      if (!isZkError(err, 'NONODE')) throw err;
+      await this.zk.create(ReassignPartitionsZNode.path, data);
+    }
+  }
+
+  async deletePartitionReassignment(): Promise<void> {
+    await this.deleteIfExists(ReassignPartitionsZNode.path);
+  }
+
+  async reassignPartitionsInProgress(): Promise<boolean> {
+    return (await this.zk.exists(ReassignPartitionsZNode.path)) !== null;
+  }
+
+  /**
    * Writes a fresh topic id into each topic znode that lacks one (Kafka 2.8 at IBP >= 2.8), conditional
    * on the zkVersion read. On BADVERSION the znode is read again and its id (if someone wrote one) used.
    */
@@ -400,6 +444,17 @@ export class KafkaZkClient {
     await Promise.all([...topics].map((t) => this.deleteIfExists(DeleteTopicsTopicZNode.path(t))));
   }
 
+  /** The partitions listed in /admin/preferred_replica_election (empty when the znode is absent). */
+  async getPreferredReplicaElection(): Promise<TopicPartition[]> {
+    const node = await this.zk.getOrNull(PreferredReplicaElectionZNode.path);
+    return node === null ? [] : PreferredReplicaElectionZNode.decode(node.data);
+  }
+
+  /** Deletes /admin/preferred_replica_election once its elections ran (absent is fine). */
+  async deletePreferredReplicaElection(): Promise<void> {
+    await this.deleteIfExists(PreferredReplicaElectionZNode.path);
+  }
+
   /** Deletes /brokers/topics/<t> and everything under it. */
   async deleteTopicZNode(topic: string): Promise<void> {
     await this.zk.deleteRecursive(TopicZNode.path(topic));
@@ -457,6 +512,24 @@ export class KafkaZkClient {
     return this.zk.create(IsrChangeNotificationSequenceZNode.path(), IsrChangeNotificationSequenceZNode.encode(partitions), {
       mode: 'persistent_sequential',
     });
+  }
+
+  /** Kafka's setOrCreateConsumerOffset: the ZooKeeper offset store of OffsetCommit v0. */
+  async setConsumerOffset(group: string, topic: string, partition: number, offset: bigint): Promise<void> {
+    const path = ConsumerOffsetZNode.path(group, topic, partition);
+    try {
+      await this.zk.set(path, ConsumerOffsetZNode.encode(offset));
+    } catch (err) {
+      if (!isZkError(err, 'NONODE')) throw err;
+      await this.zk.createRecursive(path, ConsumerOffsetZNode.encode(offset));
+    }
+  }
+
+  /** Kafka's getConsumerOffset (OffsetFetch v0): null when nothing was committed. */
+  async getConsumerOffset(group: string, topic: string, partition: number): Promise<bigint | null> {
+    const path = ConsumerOffsetZNode.path(group, topic, partition);
+    const node = await this.zk.getOrNull(path);
+    return node === null ? null : ConsumerOffsetZNode.decode(node.data, path);
   }
 
   private async deleteIfExists(path: string): Promise<void> {

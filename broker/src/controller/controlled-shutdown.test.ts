@@ -2,56 +2,23 @@ import { createLogger } from '../common/logger';
 import { ApiKey, ErrorCode, KafkaProtocolError } from '../protocol';
 import type { LeaderAndIsrRequest } from '../protocol/generated/leader-and-isr-request';
 import type { StopReplicaRequest } from '../protocol/generated/stop-replica-request';
-import { type KafkaZkClient, type LeaderAndIsr, type LeaderIsrAndEpoch, type TopicPartition, tpKey } from '../zk/kafka-zk-client';
-import type { ControllerChannelManager } from './channel-manager';
-import { ControllerContext } from './controller-context';
+import { type KafkaZkClient, type LeaderIsrAndEpoch, tpKey } from '../zk/kafka-zk-client';
 import { ControllerHandlers, type ControllerHandlersOptions } from './controller-handlers';
 import { PartitionStateMachine } from './partition-state-machine';
 import { ReplicaStateMachine } from './replica-state-machine';
 import { ControllerBrokerRequestBatch } from './request-batch';
+import { contextWithBrokers, memoryPartitionStates, recordingChannel, type SentRequest } from './testing/controller-fixture';
 
 const logger = createLogger('test');
 
-/** The partition state znodes in memory, with Kafka's conditional update on zkVersion. */
 function memoryZk(states: Map<string, LeaderIsrAndEpoch>): KafkaZkClient {
-  const zk = {
-    getTopicPartitionStates: (tps: TopicPartition[]) => Promise.resolve(new Map(tps.filter((tp) => states.has(tpKey(tp))).map((tp) => [tpKey(tp), structuredClone(states.get(tpKey(tp))!)]))),
-    updateLeaderAndIsr: (updates: { partition: TopicPartition; leaderAndIsr: LeaderAndIsr }[], controllerEpoch: number) => {
-      const finished = new Map<string, { partition: TopicPartition; leaderAndIsr?: LeaderAndIsr }>();
-      const partitionsToRetry: TopicPartition[] = [];
-      for (const { partition, leaderAndIsr } of updates) {
-        const cur = states.get(tpKey(partition))!;
-        if (cur.leaderAndIsr.zkVersion !== leaderAndIsr.zkVersion) partitionsToRetry.push(partition);
-        else {
-          const next = { ...leaderAndIsr, zkVersion: leaderAndIsr.zkVersion + 1 };
-          states.set(tpKey(partition), { leaderAndIsr: next, controllerEpoch });
-          finished.set(tpKey(partition), { partition, leaderAndIsr: next });
-        }
-      }
-      return Promise.resolve({ finished, partitionsToRetry });
-    },
-  };
-  return zk as unknown as KafkaZkClient;
-}
-
-interface Sent {
-  brokerId: number;
-  apiKey: number;
-  request: unknown;
+  return memoryPartitionStates(states) as unknown as KafkaZkClient;
 }
 
 function setup() {
-  const sent: Sent[] = [];
-  const channel = { sendRequest: (brokerId: number, apiKey: number, _v: number, request: unknown) => sent.push({ brokerId, apiKey, request }) } as unknown as ControllerChannelManager;
-  const context = new ControllerContext();
-  context.epoch = 5;
-  for (const id of [1, 2, 3]) {
-    context.liveBrokers.set(id, {
-      id,
-      epoch: BigInt(100 + id),
-      registration: { version: 5, endpoints: [{ listenerName: 'PLAINTEXT', securityProtocol: 'PLAINTEXT', host: 'h', port: 9090 + id }], jmxPort: -1, rack: null, features: {} },
-    });
-  }
+  const sent: SentRequest[] = [];
+  const channel = recordingChannel(sent);
+  const context = contextWithBrokers();
   const states = new Map<string, LeaderIsrAndEpoch>();
   const add = (partition: number, replicas: number[], leader: number): void => {
     const tp = { topic: 't', partition };
@@ -84,7 +51,7 @@ function setup() {
   return { handlers, context, states, sent };
 }
 
-function leaderAndIsrTo(sent: Sent[], brokerId: number, partition: number) {
+function leaderAndIsrTo(sent: SentRequest[], brokerId: number, partition: number) {
   return sent
     .filter((s) => s.brokerId === brokerId && s.apiKey === ApiKey.LeaderAndIsr)
     .flatMap((s) => (s.request as LeaderAndIsrRequest).topicStates.flatMap((t) => t.partitionStates))

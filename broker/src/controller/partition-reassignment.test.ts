@@ -3,14 +3,13 @@ import { ApiKey } from '../protocol';
 import type { LeaderAndIsrPartitionState, LeaderAndIsrRequest } from '../protocol/generated/leader-and-isr-request';
 import type { StopReplicaRequest } from '../protocol/generated/stop-replica-request';
 import { ZkError } from '../zk/errors';
-import { type KafkaZkClient, type LeaderAndIsr, type LeaderIsrAndEpoch, type TopicPartition, tpKey } from '../zk/kafka-zk-client';
+import type { KafkaZkClient, LeaderIsrAndEpoch } from '../zk/kafka-zk-client';
 import type { PartitionAssignment, PartitionReassignment } from '../zk/znodes';
-import type { ControllerChannelManager } from './channel-manager';
-import { ControllerContext } from './controller-context';
 import { PartitionReassignmentManager } from './partition-reassignment';
 import { PartitionStateMachine } from './partition-state-machine';
 import { ReplicaStateMachine } from './replica-state-machine';
 import { ControllerBrokerRequestBatch } from './request-batch';
+import { contextWithBrokers, memoryPartitionStates, recordingChannel, type SentRequest } from './testing/controller-fixture';
 import type { TopicDeletionManager } from './topic-deletion-manager';
 
 const logger = createLogger('test');
@@ -24,20 +23,7 @@ function memoryZk() {
   const noWatch = () => Promise.resolve({ path: '', value: null, close: () => undefined });
   const zk = {
     zk: { watchData: noWatch, watchExists: noWatch },
-    getTopicPartitionStates: (tps: TopicPartition[]) => Promise.resolve(new Map(tps.filter((p) => states.has(tpKey(p))).map((p) => [tpKey(p), structuredClone(states.get(tpKey(p))!)]))),
-    updateLeaderAndIsr: (updates: { partition: TopicPartition; leaderAndIsr: LeaderAndIsr }[], controllerEpoch: number) => {
-      const finished = new Map<string, { partition: TopicPartition; leaderAndIsr?: LeaderAndIsr }>();
-      const partitionsToRetry: TopicPartition[] = [];
-      for (const { partition, leaderAndIsr } of updates) {
-        if (states.get(tpKey(partition))!.leaderAndIsr.zkVersion !== leaderAndIsr.zkVersion) partitionsToRetry.push(partition);
-        else {
-          const next = { ...leaderAndIsr, zkVersion: leaderAndIsr.zkVersion + 1 };
-          states.set(tpKey(partition), { leaderAndIsr: next, controllerEpoch });
-          finished.set(tpKey(partition), { partition, leaderAndIsr: next });
-        }
-      }
-      return Promise.resolve({ finished, partitionsToRetry });
-    },
+    ...memoryPartitionStates(states),
     getReplicaAssignmentAndTopicIds: () => Promise.resolve(new Map([['t', { topic: 't', topicId: undefined, partitions: structuredClone(topic.partitions), zkVersion: topic.version }]])),
     setTopicAssignment: (_t: string, _id: string | undefined, partitions: ReadonlyMap<number, PartitionAssignment>, expected: number) => {
       if (expected !== topic.version) return Promise.reject(new ZkError('BADVERSION', -103, 'set', '/brokers/topics/t'));
@@ -51,24 +37,10 @@ function memoryZk() {
   return { zkClient: zk as unknown as KafkaZkClient, topic, states, legacy };
 }
 
-interface Sent {
-  brokerId: number;
-  apiKey: number;
-  request: unknown;
-}
-
 function setup() {
-  const sent: Sent[] = [];
-  const channel = { sendRequest: (brokerId: number, apiKey: number, _v: number, request: unknown) => sent.push({ brokerId, apiKey, request }) } as unknown as ControllerChannelManager;
-  const context = new ControllerContext();
-  context.epoch = 5;
-  for (const id of [1, 2, 3]) {
-    context.liveBrokers.set(id, {
-      id,
-      epoch: BigInt(100 + id),
-      registration: { version: 5, endpoints: [{ listenerName: 'PLAINTEXT', securityProtocol: 'PLAINTEXT', host: 'h', port: 9090 + id }], jmxPort: -1, rack: null, features: {} },
-    });
-  }
+  const sent: SentRequest[] = [];
+  const channel = recordingChannel(sent);
+  const context = contextWithBrokers();
   const z = memoryZk();
   context.allTopics.add('t');
   context.updatePartitionFullReplicaAssignment(tp, { replicas: [1, 2], addingReplicas: [], removingReplicas: [] });
@@ -101,13 +73,13 @@ function setup() {
   return { manager, context, sent, deleting, resumed, isr, ...z };
 }
 
-function leaderAndIsrTo(sent: Sent[], brokerId: number): LeaderAndIsrPartitionState[] {
+function leaderAndIsrTo(sent: SentRequest[], brokerId: number): LeaderAndIsrPartitionState[] {
   return sent
     .filter((s) => s.brokerId === brokerId && s.apiKey === ApiKey.LeaderAndIsr)
     .flatMap((s) => (s.request as LeaderAndIsrRequest).topicStates.flatMap((t) => t.partitionStates));
 }
 
-function stopReplicasTo(sent: Sent[], brokerId: number): { leaderEpoch: number; deletePartition: boolean }[] {
+function stopReplicasTo(sent: SentRequest[], brokerId: number): { leaderEpoch: number; deletePartition: boolean }[] {
   return sent
     .filter((s) => s.brokerId === brokerId && s.apiKey === ApiKey.StopReplica)
     .flatMap((s) => (s.request as StopReplicaRequest).topicStates.flatMap((t) => t.partitionStates))

@@ -3,33 +3,19 @@ import { MockScheduler } from '../common/scheduler';
 import { MockTime } from '../common/time';
 import { ApiKey, ErrorCode } from '../protocol';
 import type { LeaderAndIsrRequest } from '../protocol/generated/leader-and-isr-request';
-import { type KafkaZkClient, type LeaderAndIsr, type LeaderIsrAndEpoch, type TopicPartition, tpKey } from '../zk/kafka-zk-client';
+import { type KafkaZkClient, type LeaderIsrAndEpoch, type TopicPartition, tpKey } from '../zk/kafka-zk-client';
 import type { ControllerChannelManager } from './channel-manager';
-import { ControllerContext } from './controller-context';
 import { PartitionStateMachine } from './partition-state-machine';
 import { ElectionType, ReplicaLeaderElection } from './preferred-replica-election';
 import { ControllerBrokerRequestBatch } from './request-batch';
+import { contextWithBrokers, memoryPartitionStates } from './testing/controller-fixture';
 
 const logger = createLogger('test');
 
 /** Partition state znodes and /admin/preferred_replica_election in memory (conditional updates on zkVersion). */
 function memoryZk(states: Map<string, LeaderIsrAndEpoch>, admin: { partitions: TopicPartition[] | null }): KafkaZkClient {
   const zk = {
-    getTopicPartitionStates: (tps: TopicPartition[]) => Promise.resolve(new Map(tps.filter((tp) => states.has(tpKey(tp))).map((tp) => [tpKey(tp), structuredClone(states.get(tpKey(tp))!)]))),
-    updateLeaderAndIsr: (updates: { partition: TopicPartition; leaderAndIsr: LeaderAndIsr }[], controllerEpoch: number) => {
-      const finished = new Map<string, { partition: TopicPartition; leaderAndIsr?: LeaderAndIsr }>();
-      const partitionsToRetry: TopicPartition[] = [];
-      for (const { partition, leaderAndIsr } of updates) {
-        const cur = states.get(tpKey(partition))!;
-        if (cur.leaderAndIsr.zkVersion !== leaderAndIsr.zkVersion) partitionsToRetry.push(partition);
-        else {
-          const next = { ...leaderAndIsr, zkVersion: leaderAndIsr.zkVersion + 1 };
-          states.set(tpKey(partition), { leaderAndIsr: next, controllerEpoch });
-          finished.set(tpKey(partition), { partition, leaderAndIsr: next });
-        }
-      }
-      return Promise.resolve({ finished, partitionsToRetry });
-    },
+    ...memoryPartitionStates(states),
     getPreferredReplicaElection: () => Promise.resolve(admin.partitions ?? []),
     deletePreferredReplicaElection: () => {
       admin.partitions = null;
@@ -51,15 +37,7 @@ function setup(o: Options = {}) {
       if (apiKey === ApiKey.LeaderAndIsr) leaderAndIsrSent.push({ brokerId, request: request as LeaderAndIsrRequest });
     },
   } as unknown as ControllerChannelManager;
-  const context = new ControllerContext();
-  context.epoch = 5;
-  for (const id of [1, 2, 3]) {
-    context.liveBrokers.set(id, {
-      id,
-      epoch: BigInt(100 + id),
-      registration: { version: 5, endpoints: [{ listenerName: 'PLAINTEXT', securityProtocol: 'PLAINTEXT', host: 'h', port: 9090 + id }], jmxPort: -1, rack: null, features: {} },
-    });
-  }
+  const context = contextWithBrokers();
   const states = new Map<string, LeaderIsrAndEpoch>();
   const add = (topic: string, partition: number, replicas: number[], leader: number, isr: number[] = [...replicas]): void => {
     const tp = { topic, partition };

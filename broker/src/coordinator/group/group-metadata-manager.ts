@@ -58,11 +58,13 @@ export interface OffsetToStore {
   offset: CommittedOffset;
 }
 
-/** Kafka's mapping of an append error for a group-metadata write (GroupMetadataManager.storeGroup). */
-export function storeGroupError(error: ErrorCodeName): ErrorCodeName {
+/**
+ * Kafka's mapping of a coordinator append's error to what the client is told: a group-metadata write
+ * (storeGroup) turns a timeout into REBALANCE_IN_PROGRESS and a size error into UNKNOWN_SERVER_ERROR; an
+ * offset commit (storeOffsets) keeps the timeout and calls size errors INVALID_COMMIT_OFFSET_SIZE.
+ */
+function coordinatorAppendError(error: ErrorCodeName, write: 'group' | 'offsets'): ErrorCodeName {
   switch (error) {
-    case 'NONE':
-      return 'NONE';
     case 'UNKNOWN_TOPIC_OR_PARTITION':
     case 'NOT_ENOUGH_REPLICAS':
     case 'NOT_ENOUGH_REPLICAS_AFTER_APPEND':
@@ -71,30 +73,11 @@ export function storeGroupError(error: ErrorCodeName): ErrorCodeName {
     case 'KAFKA_STORAGE_ERROR':
       return 'NOT_COORDINATOR';
     case 'REQUEST_TIMED_OUT':
-      return 'REBALANCE_IN_PROGRESS';
+      return write === 'group' ? 'REBALANCE_IN_PROGRESS' : error;
     case 'MESSAGE_TOO_LARGE':
     case 'RECORD_LIST_TOO_LARGE':
     case 'INVALID_FETCH_SIZE':
-      return 'UNKNOWN_SERVER_ERROR';
-    default:
-      return error;
-  }
-}
-
-/** Kafka's mapping of an append error for an offset commit (GroupMetadataManager.storeOffsets). */
-export function storeOffsetsError(error: ErrorCodeName): ErrorCodeName {
-  switch (error) {
-    case 'UNKNOWN_TOPIC_OR_PARTITION':
-    case 'NOT_ENOUGH_REPLICAS':
-    case 'NOT_ENOUGH_REPLICAS_AFTER_APPEND':
-      return 'COORDINATOR_NOT_AVAILABLE';
-    case 'NOT_LEADER_OR_FOLLOWER':
-    case 'KAFKA_STORAGE_ERROR':
-      return 'NOT_COORDINATOR';
-    case 'MESSAGE_TOO_LARGE':
-    case 'RECORD_LIST_TOO_LARGE':
-    case 'INVALID_FETCH_SIZE':
-      return 'INVALID_COMMIT_OFFSET_SIZE';
+      return write === 'group' ? 'UNKNOWN_SERVER_ERROR' : 'INVALID_COMMIT_OFFSET_SIZE';
     default:
       return error;
   }
@@ -174,7 +157,7 @@ export class GroupMetadataManager implements GroupStore {
     const record = { key: groupMetadataKey(group.groupId), value: groupMetadataValue(group, assignment), timestamp };
     const error = await this.o.log.append(this.partitionFor(group.groupId), this.batch([record]), -1);
     if (error !== 'NONE') this.log.warn({ groupId: group.groupId, generationId: group.generationId, error }, `Failed to write group metadata for ${group.groupId}`);
-    return storeGroupError(error);
+    return coordinatorAppendError(error, 'group');
   }
 
   /**
@@ -187,7 +170,7 @@ export class GroupMetadataManager implements GroupStore {
     if (valid.length === 0) return errors;
     const timestamp = this.o.time.milliseconds();
     const records = valid.map((o) => ({ key: offsetCommitKey(group.groupId, o.topic, o.partition), value: offsetCommitValue(o.offset), timestamp }));
-    const appendError = storeOffsetsError(await this.o.log.append(this.partitionFor(group.groupId), this.batch(records), -1));
+    const appendError = coordinatorAppendError(await this.o.log.append(this.partitionFor(group.groupId), this.batch(records), -1), 'offsets');
     if (appendError === 'NONE' && !group.is('Dead')) for (const o of valid) group.putOffset(o.topic, o.partition, o.offset);
     if (appendError !== 'NONE') this.log.warn({ groupId: group.groupId, error: appendError }, `Offset commit for group ${group.groupId} failed`);
     return errors.map((e) => (e === 'NONE' ? appendError : e));

@@ -115,6 +115,10 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
   private state: ClientState = 'connecting';
   private sessionId_ = '0';
   private reopenTimer: NodeJS.Timeout | undefined;
+  /** Whether the current handle has connected at least once. */
+  private handleConnected = false;
+  /** Delay before the next replacement handle (grows while replacements die unconnected). */
+  private reopenDelayMs = 0;
   private readonly waiters = new Set<ConnectionWaiter>();
   private readonly watches = new Set<RearmableWatch>();
   private readonly logger: Logger;
@@ -430,10 +434,13 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
     zk.on('close', (_self, code) => this.onHandleClosed(zk, code));
     zk.init({});
     this.handle = zk;
+    this.handleConnected = false;
   }
 
   private onConnect(zk: NativeHandle): void {
     if (zk !== this.handle || this.state === 'closed') return;
+    this.handleConnected = true;
+    this.reopenDelayMs = 0;
     const newSession = this.handleReplacesExpired && this.state === 'expired';
     this.state = 'connected';
     this.sessionId_ = zk.client_id;
@@ -471,10 +478,14 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
     const expired = this.sessionId_;
     this.handle = null;
     this.state = 'expired';
-    this.logger.warn({ sessionId: expired, code }, 'ZooKeeper session expired; opening a new one');
-    this.emit('expired', expired);
+    // A replacement handle that dies before ever connecting (seen right after a ZooKeeper server restart)
+    // must not be replaced in a tight loop: back off 100 ms, doubling up to 5 s, until one connects.
+    const connectedBefore = this.handleConnected;
+    this.reopenDelayMs = connectedBefore ? 0 : Math.min(5_000, Math.max(100, this.reopenDelayMs * 2));
+    if (connectedBefore || this.reopenDelayMs >= 5_000) this.logger.warn({ sessionId: expired, code, retryInMs: this.reopenDelayMs }, 'ZooKeeper session expired; opening a new one');
+    if (connectedBefore) this.emit('expired', expired);
     // Not from inside the dying handle's callback: the binding is still unwinding it.
-    this.scheduleReopen(0);
+    this.scheduleReopen(this.reopenDelayMs);
   }
 
   private scheduleReopen(delayMs: number): void {

@@ -71,6 +71,8 @@ export interface PartitionFetchState {
   lastFetchedEpoch: number;
   /** Not fetched before this time (Date.now()) after an error. */
   delayUntilMs: number;
+  /** Consecutive answers saying the leader is not (yet) leader in our epoch; spaces the retries out. */
+  leaderNotReadyRetries: number;
 }
 
 /** The follower fetch settings from which the ReplicaManager builds its ReplicaFetcherManager. */

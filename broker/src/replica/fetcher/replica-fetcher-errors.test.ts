@@ -106,13 +106,20 @@ describe('ReplicaFetcher error handling', () => {
     expect(leader.fetches[1]!.request.topics[0]!.partitions[0]!.currentLeaderEpoch).toBe(2);
   });
 
-  it('backs off replica.fetch.backoff.ms on NOT_LEADER_OR_FOLLOWER and UNKNOWN_LEADER_EPOCH, then fetches again', async () => {
-    await start(new ScriptedLeader((n) => partitionAnswer({ errorCode: n === 1 ? ErrorCode.NOT_LEADER_OR_FOLLOWER : n === 2 ? ErrorCode.UNKNOWN_LEADER_EPOCH : ErrorCode.NONE })));
+  it('retries NOT_LEADER_OR_FOLLOWER and UNKNOWN_LEADER_EPOCH after 50 ms, doubling up to replica.fetch.backoff.ms, and starts over after a good answer', async () => {
+    const errorsFirst = new Set([1, 2, 3, 4, 6]);
+    await start(
+      new ScriptedLeader((n) => partitionAnswer({ errorCode: errorsFirst.has(n) ? (n % 2 === 0 ? ErrorCode.UNKNOWN_LEADER_EPOCH : ErrorCode.NOT_LEADER_OR_FOLLOWER) : ErrorCode.NONE })),
+    );
     await follow({ ...tp, leader: 1, leaderEpoch: 1, replicas: [1, 2], isr: [1, 2] });
-    await waitFor(() => leader.fetches.length >= 3, 'three fetches');
-    const [a, b, c] = leader.fetches;
-    expect(b!.at - a!.at).toBeGreaterThanOrEqual(95);
-    expect(c!.at - b!.at).toBeGreaterThanOrEqual(95);
+    await waitFor(() => leader.fetches.length >= 7, 'seven fetches');
+    const gaps = leader.fetches.slice(1, 7).map((x, i) => x.at - leader.fetches[i]!.at);
+    // 50, 100 (= replica.fetch.backoff.ms here), 100, 100, then a good answer, then 50 again.
+    expect(gaps[0]).toBeGreaterThanOrEqual(45);
+    expect(gaps[0]).toBeLessThan(95);
+    for (const g of gaps.slice(1, 4)) expect(g).toBeGreaterThanOrEqual(95);
+    expect(gaps[5]).toBeGreaterThanOrEqual(45);
+    expect(gaps[5]).toBeLessThan(95);
     expect(f.replicaManager.replicaFetcherManager!.fetcher(1)!.partitionCount).toBe(1);
   });
 

@@ -11,7 +11,9 @@
  *  - OFFSET_OUT_OF_RANGE (handleOutOfRangeError): ahead of the leader's log end offset → truncate to it;
  *    else fell behind its log start → truncateFullyAndStartAt(leader's log start offset);
  *  - FENCED_LEADER_EPOCH drops the partition until the next LeaderAndIsr; UNKNOWN_LEADER_EPOCH,
- *    NOT_LEADER_OR_FOLLOWER and other errors back it off for replica.fetch.backoff.ms.
+ *    NOT_LEADER_OR_FOLLOWER and UNKNOWN_TOPIC_OR_PARTITION (a leader still applying its LeaderAndIsr)
+ *    retry after 50 ms, doubling up to replica.fetch.backoff.ms (Kafka waits the full backoff at once);
+ *    other errors back off for replica.fetch.backoff.ms.
  * Requests are sessionless full fetches (session id 0, epoch -1): correct, only larger than Kafka's
  * incremental fetch sessions. Removing partitions waits for the response being applied (Kafka's
  * partitionMapLock), so a partition never gets appended to after its fetcher let go of it.
@@ -27,6 +29,8 @@ import { errorCodeOf, tpKey } from '../types';
 import type { FollowerReplicas, InitialFetchState, LeaderConnection, PartitionFetchState, ReplicaFetchSettings } from './fetcher-types';
 
 export const REPLICA_FETCH_VERSION = 12;
+/** First retry after a leader answered that it is not (yet) leader in our epoch. */
+export const LEADER_NOT_READY_RETRY_MS = 50;
 export const LIST_OFFSETS_VERSION = 6;
 const LATEST_TIMESTAMP = -1n;
 const EARLIEST_TIMESTAMP = -2n;
@@ -121,7 +125,7 @@ export class ReplicaFetcher {
         const latest = this.latestEpoch(s.topicPartition);
         this.states.set(key, {
           topicPartition: s.topicPartition,
-          state: { fetchOffset: s.fetchOffset, currentLeaderEpoch: s.currentLeaderEpoch, state: latest >= 0 ? 'Fetching' : 'Truncating', lastFetchedEpoch: latest, delayUntilMs: 0 },
+          state: { fetchOffset: s.fetchOffset, currentLeaderEpoch: s.currentLeaderEpoch, state: latest >= 0 ? 'Fetching' : 'Truncating', lastFetchedEpoch: latest, delayUntilMs: 0, leaderNotReadyRetries: 0 },
         });
         this.logger.info(`Added ${key} at offset ${s.fetchOffset} (leader epoch ${s.currentLeaderEpoch}, last fetched epoch ${latest})`);
       }
@@ -277,6 +281,7 @@ export class ReplicaFetcher {
     const tp = req.topicPartition;
     switch (data.errorCode) {
       case ErrorCode.NONE: {
+        state.leaderNotReadyRetries = 0;
         if (data.divergingEpoch.epoch >= 0 || data.divergingEpoch.endOffset >= 0n) {
           await this.truncateOnDivergingEpoch(tp, state, data.divergingEpoch.epoch, Number(data.divergingEpoch.endOffset));
           return true;
@@ -293,9 +298,16 @@ export class ReplicaFetcher {
         return true;
       case ErrorCode.UNKNOWN_LEADER_EPOCH:
       case ErrorCode.NOT_LEADER_OR_FOLLOWER:
-      case ErrorCode.UNKNOWN_TOPIC_OR_PARTITION:
-        this.logger.debug(`Remote broker is not the leader for ${req.key} in epoch ${state.currentLeaderEpoch} (error ${data.errorCode}); backing off`);
-        return false;
+      case ErrorCode.UNKNOWN_TOPIC_OR_PARTITION: {
+        // After a failover the leader usually is still applying the same LeaderAndIsr (one makeLeader per
+        // partition): retrying after replica.fetch.backoff.ms (Kafka's 1 s) would add up to a second to
+        // every acks=all write. Retry after 50 ms, doubling per answer, up to replica.fetch.backoff.ms.
+        const delayMs = Math.min(this.o.settings.backoffMs, LEADER_NOT_READY_RETRY_MS * 2 ** state.leaderNotReadyRetries);
+        state.leaderNotReadyRetries = Math.min(state.leaderNotReadyRetries + 1, 20);
+        state.delayUntilMs = Date.now() + delayMs;
+        this.logger.debug(`Remote broker is not the leader for ${req.key} in epoch ${state.currentLeaderEpoch} (error ${data.errorCode}); retrying in ${delayMs} ms`);
+        return true;
+      }
       default:
         this.logger.error(`Error ${data.errorCode} for partition ${req.key} at offset ${req.fetchOffset}`);
         return false;

@@ -16,6 +16,7 @@
  * found by the fetch's diverging_epoch; else the high watermark), becoming leader or StopReplica
  * removes it. OffsetForLeaderEpoch is answered by lastOffsetForLeaderEpoch.
  */
+import { forEachConcurrent } from '../common/concurrency';
 import { type Logger, createLogger } from '../common/logger';
 import type { ScheduledTask, Scheduler } from '../common/scheduler';
 import { SYSTEM_TIME, type Time } from '../common/time';
@@ -46,6 +47,9 @@ const EPOCH_DURING_DELETE = -2;
 const NO_EPOCH = -1;
 
 /** What the ReplicaManager asks of the fetchers (the ReplicaFetcherManager; tests may record instead). */
+/** Partitions of one LeaderAndIsr request changing state at once (their log opens and checkpoint writes overlap). */
+const STATE_CHANGE_PARALLELISM = 16;
+
 export interface ReplicaFetcherHooks {
   removeFetcherForPartitions(partitions: readonly TopicPartition[]): void | Promise<void>;
   addFetcherForPartitions(partitions: readonly InitialFetchState[]): void | Promise<void>;
@@ -259,7 +263,7 @@ export class ReplicaManager {
       const hooks = this.fetcherHooks;
       if (toLeader.length > 0) {
         await hooks?.removeFetcherForPartitions(toLeader.map(({ p }) => p.topicPartition));
-        for (const { p, state, topicId } of toLeader) {
+        await forEachConcurrent(toLeader, STATE_CHANGE_PARALLELISM, async ({ p, state, topicId }) => {
           try {
             const { highWatermarkIncremented } = await p.makeLeader(state, topicId);
             if (highWatermarkIncremented) this.tryCompleteDelayedRequests(p.topicPartition);
@@ -267,11 +271,11 @@ export class ReplicaManager {
             this.logger.error({ err }, `Skipped the become-leader state change for ${tpKey(p.topicPartition)}: error while opening its log`);
             errors.set(tpKey(p.topicPartition), { topicPartition: p.topicPartition, errorCode: ErrorCode.KAFKA_STORAGE_ERROR });
           }
-        }
+        });
       }
       if (toFollower.length > 0) {
         const changed: Partition[] = [];
-        for (const { p, state, topicId } of toFollower) {
+        await forEachConcurrent(toFollower, STATE_CHANGE_PARALLELISM, async ({ p, state, topicId }) => {
           try {
             if (this.metadataCache.hasAliveBroker(state.leader)) {
               if (await p.makeFollower(state, topicId)) changed.push(p);
@@ -284,7 +288,7 @@ export class ReplicaManager {
             this.logger.error({ err }, `Skipped the become-follower state change for ${tpKey(p.topicPartition)}: error while opening its log`);
             errors.set(tpKey(p.topicPartition), { topicPartition: p.topicPartition, errorCode: ErrorCode.KAFKA_STORAGE_ERROR });
           }
-        }
+        });
         await hooks?.removeFetcherForPartitions(changed.map((p) => p.topicPartition));
         for (const p of changed) this.completeDelayedFetchOrProduceRequests(p.topicPartition);
         if (!this.stopped) {

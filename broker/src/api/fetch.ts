@@ -129,6 +129,14 @@ export function fetchHandler(deps: FetchHandlerDeps): ApiHandler<FetchKey> {
       }
       return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: version >= 7 ? generated.sessionId : 0, responses };
     },
+    responseSizeHint(res) {
+      let bytes = 64;
+      for (const t of res.responses) {
+        bytes += 8 + Buffer.byteLength(t.topic);
+        for (const p of t.partitionResponses) bytes += 64 + (p.recordSet?.length ?? 0) + 16 * (p.abortedTransactions?.length ?? 0);
+      }
+      return bytes;
+    },
     errorResponse(_ctx, req, errorCode) {
       // Kafka's FetchRequest.getErrorResponse: every partition with the error.
       return {

@@ -65,6 +65,8 @@ export interface ApiHandler<K extends ApiKeyOf> {
    * ApiVersions has one in Kafka; every other API leaves this undefined.
    */
   unsupportedVersion?(ctx: RequestContext): VersionedResponse<K>;
+  /** About how many bytes the encoded response takes (responses carrying record sets), to size the writer once. */
+  responseSizeHint?(response: ResponseOf<K>): number;
 }
 
 /** A handler with its key's types erased, as the registry stores it. */
@@ -75,6 +77,7 @@ interface StoredHandler {
   handle(ctx: RequestContext, request: unknown): Promise<unknown> | unknown;
   errorResponse(ctx: RequestContext, request: unknown, errorCode: number): unknown;
   unsupportedVersion?(ctx: RequestContext): { version: number; response: unknown };
+  responseSizeHint?(response: unknown): number;
 }
 
 /** Registered handlers by api key, and the RequestHandler the network layer calls. */
@@ -166,6 +169,7 @@ export class ApiRegistry implements RequestHandler {
       response = handler.errorResponse(ctx, request, errorCode);
     }
     if (response === null) return null;
-    return encodeResponseFrame(apiKey, apiVersion, header.correlationId, (w) => codec.encodeResponse(w, response, apiVersion));
+    const sizeHint = handler.responseSizeHint?.(response) ?? 256;
+    return encodeResponseFrame(apiKey, apiVersion, header.correlationId, (w) => codec.encodeResponse(w, response, apiVersion), sizeHint);
   }
 }

@@ -72,8 +72,9 @@ export function encodeRequestFrame(
 }
 
 /** Builds a whole response frame, size prefix included. */
-export function encodeResponseFrame(apiKey: number, apiVersion: number, correlationId: number, writeBody: (w: ByteWriter) => void): Buffer {
-  const w = new ByteWriter(256);
+export function encodeResponseFrame(apiKey: number, apiVersion: number, correlationId: number, writeBody: (w: ByteWriter) => void, sizeHint = 256): Buffer {
+  // A right-sized buffer writes large record sets once instead of copying them on every doubling.
+  const w = new ByteWriter(Math.max(64, sizeHint));
   const sizeAt = w.reserve(4);
   encodeResponseHeader(w, { correlationId }, responseHeaderVersion(apiKey, apiVersion));
   writeBody(w);

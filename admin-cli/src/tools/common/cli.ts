@@ -40,6 +40,10 @@ export async function runTool(prefix: string, main: () => Promise<number | void>
   try {
     process.exitCode = (await main()) ?? 0;
   } catch (err) {
+    if (err instanceof ToolError && err.alreadyReported) {
+      process.exitCode = 1;
+      return;
+    }
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`${prefix}${message.split('\n')[0] ?? ''}\n`);
     process.exitCode = 1;

@@ -23,3 +23,27 @@ export function subscriptionTopics(subscription: Buffer): string[] | null {
     return null;
   }
 }
+
+/**
+ * The partitions of a consumer-protocol Assignment (int16 version, [topic string, partitions [int32]],
+ * user_data): what DescribeGroups shows as a member's assignment. Null when it does not parse.
+ */
+export function assignmentPartitions(assignment: Buffer): Array<{ topic: string; partition: number }> | null {
+  if (assignment.length === 0) return [];
+  try {
+    const r = new ByteReader(assignment);
+    if (r.int16() < 0) return null;
+    const topics = r.int32();
+    if (topics < 0 || topics > r.remaining / 6) return null;
+    const out: Array<{ topic: string; partition: number }> = [];
+    for (let i = 0; i < topics; i++) {
+      const topic = r.string();
+      const n = r.int32();
+      if (n < 0 || n > r.remaining / 4) return null;
+      for (let j = 0; j < n; j++) out.push({ topic, partition: r.int32() });
+    }
+    return out;
+  } catch {
+    return null;
+  }
+}

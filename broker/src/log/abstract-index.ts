@@ -32,9 +32,11 @@ const INITIAL_CAPACITY_ENTRIES = 64;
 /**
  * Pending entries are also written out once this many have gathered, so the file of an active
  * segment that is never flushed lags its index by a bounded amount (a reader of the file, e.g.
- * a dump tool, sees nearly what an mmap'd index would show) at 1/64 of a write per entry.
+ * a dump tool, sees what an mmap'd index showed ~1 MiB of log earlier at the default 4 KiB
+ * interval) at 1/256 of a write per entry (with 16 KiB appends, one entry per append: 64
+ * measured ~60 ns per append in the write-outs and their descriptor switches).
  */
-const MAX_PENDING_ENTRIES = 64;
+export const MAX_PENDING_ENTRIES = 256;
 const INT32_MAX = 2147483647;
 
 export interface IndexOptions {
@@ -325,6 +327,16 @@ export function writeInt32(buf: Buffer, pos: number, value: number): void {
   buf[pos + 1] = value >>> 16;
   buf[pos + 2] = value >>> 8;
   buf[pos + 3] = value;
+}
+
+/** Big-endian int32 at `pos`, read byte by byte for the same reason; the caller keeps `pos + 4 <= buf.length`. */
+export function readInt32(buf: Buffer, pos: number): number {
+  return (buf[pos]! << 24) | (buf[pos + 1]! << 16) | (buf[pos + 2]! << 8) | buf[pos + 3]!;
+}
+
+/** Big-endian int64 at `pos` as a number (exact below 2^53); the caller keeps `pos + 8 <= buf.length`. */
+export function readInt64(buf: Buffer, pos: number): number {
+  return readInt32(buf, pos) * 4294967296 + (readInt32(buf, pos + 4) >>> 0);
 }
 
 /** Big-endian int64 at `pos` from a safe integer (offsets, timestamps). */

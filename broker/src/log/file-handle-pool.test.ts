@@ -73,6 +73,30 @@ describe('FileHandlePool', () => {
     await pool.close();
   });
 
+  it('fdForSyncUse (the append path, no lease, no clock read) keeps a used descriptor open and one idle for idleMs closes', async () => {
+    const time = new MockTime(0);
+    const scheduler = new MockScheduler(time);
+    const pool = new FileHandlePool({ maxOpen: 10, idleMs: 1000, scheduler, time });
+    const fd = pool.fdForSyncUse(files[0]!);
+    expect(pool.fdForSyncUse(files[0]!)).toBe(fd);
+    for (let i = 0; i < 4; i++) {
+      await scheduler.tick(600);
+      expect(pool.fdForSyncUse(files[0]!)).toBe(fd); // used between sweeps: never idle
+    }
+    expect(pool.isOpen(files[0]!)).toBe(true);
+    await scheduler.tick(1600); // unused: counted as used at the first sweep after its last use, closed one idleMs later
+    expect(pool.isOpen(files[0]!)).toBe(false);
+    // Evicted (e.g. renamed) in between: the next use opens the file afresh, never a stale descriptor.
+    pool.fdForSyncUse(files[1]!);
+    await pool.evict(files[1]!);
+    const reopened = pool.fdForSyncUse(files[1]!);
+    const buf = Buffer.alloc(6);
+    fs.readSync(reopened, buf, 0, 6, 0);
+    expect(buf.toString()).toBe('file 1');
+    await pool.close();
+    expect(() => pool.fdForSyncUse(files[1]!)).toThrow(/closed/);
+  });
+
   it('evicts a leased descriptor only when its lease ends', async () => {
     const pool = new FileHandlePool({ maxOpen: 10 });
     const lease = pool.acquire(files[0]!);

@@ -50,6 +50,8 @@ export interface PoolEntry {
   readonly fd: number;
   refs: number;
   lastUsedMs: number;
+  /** Used through fdForSyncUse since the last sweep (which then counts it as used at sweep time). */
+  touched: boolean;
   /** Evicted while leased: close when the last lease is released. */
   doomed: boolean;
   onClosed: (() => void)[];
@@ -114,13 +116,31 @@ export class FileHandlePool {
     } else {
       this.makeRoom();
       const fd = fs.openSync(file, options?.create ? 'w+' : 'r+');
-      entry = { path: file, fd, refs: 0, lastUsedMs: this.time.milliseconds(), doomed: false, onClosed: [] };
+      entry = { path: file, fd, refs: 0, lastUsedMs: this.time.milliseconds(), touched: false, doomed: false, onClosed: [] };
       this.entries.set(file, entry);
       if (this.openCount > this.peak) this.peak = this.openCount;
     }
     this.mostRecent = entry;
     entry.refs++;
     return new Lease(this, entry);
+  }
+
+  /**
+   * The descriptor of `file` for a use that ends before the caller yields (a synchronous write):
+   * nothing can close it meanwhile, so no lease is taken and no clock is read (the append path
+   * runs this once per append). The entry becomes most recently used; the idle sweep counts it
+   * as used at the sweep's time.
+   */
+  fdForSyncUse(file: string): number {
+    const entry = this.mostRecent;
+    if (entry !== undefined && entry.path === file) {
+      entry.touched = true;
+      return entry.fd;
+    }
+    const lease = this.acquire(file);
+    lease.release();
+    this.mostRecent!.touched = true;
+    return lease.fd;
   }
 
   /** Runs `fn` with the leased descriptor; the lease ends when the returned promise settles. */
@@ -155,6 +175,7 @@ export class FileHandlePool {
       return Promise.resolve();
     }
     entry.doomed = true;
+    if (this.mostRecent === entry) this.mostRecent = undefined;
     this.doomed.add(entry);
     return new Promise((resolve) => entry.onClosed.push(resolve));
   }
@@ -170,7 +191,10 @@ export class FileHandlePool {
     const cutoff = this.time.milliseconds() - this.idleMs;
     let closed = 0;
     for (const entry of [...this.entries.values()]) {
-      if (entry.refs === 0 && entry.lastUsedMs <= cutoff) {
+      if (entry.touched) {
+        entry.touched = false;
+        entry.lastUsedMs = cutoff + this.idleMs;
+      } else if (entry.refs === 0 && entry.lastUsedMs <= cutoff) {
         this.entries.delete(entry.path);
         this.closeEntry(entry);
         closed++;
@@ -213,6 +237,7 @@ export class FileHandlePool {
   }
 
   private closeEntry(entry: PoolEntry): void {
+    if (this.mostRecent === entry) this.mostRecent = undefined;
     try {
       fs.closeSync(entry.fd);
     } catch (err) {

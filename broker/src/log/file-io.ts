@@ -63,10 +63,13 @@ export async function readBytes(fd: number, position: number, length: number): P
   return n === length ? buf : buf.subarray(0, n);
 }
 
+// Read once: through the module namespace, each use would be a getter call in CommonJS (per append).
+const fsWriteSync = fs.writeSync;
+
 /** Writes all of buf[offset, offset + length) at `position`, synchronously. */
 export function writeAtSync(fd: number, buf: Buffer, position: number, offset = 0, length = buf.length - offset): void {
   let done = 0;
-  while (done < length) done += fs.writeSync(fd, buf, offset + done, length - done, position + done);
+  while (done < length) done += fsWriteSync(fd, buf, offset + done, length - done, position + done);
 }
 
 /** Writes all of `buf` at `position`: synchronously when small, through the thread pool when large. */

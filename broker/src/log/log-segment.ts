@@ -3,17 +3,16 @@
  * exactly as appended, plus its sparse `.index` and `.timeindex`. Appends write the caller's
  * bytes with one positional write and add index entries every index.interval.bytes; reads return
  * whole batches as one Buffer; recovery re-validates every batch and truncates at the first bad
- * byte. File descriptors come from a FileHandlePool, so an idle segment holds none, and indexes
- * of inactive segments are loaded on first use (and can be unloaded). I/O policy: file-io.ts
- * (sync up to 256 KiB, async above, measured).
+ * byte. The files themselves (paths, descriptors from a FileHandlePool so an idle segment holds
+ * none, indexes loaded on first use and unloadable, renames and deletion) are SegmentFiles', in
+ * segment-files.ts. I/O policy: file-io.ts (sync up to 256 KiB, async above, measured).
  */
 import * as fs from 'node:fs';
 import type { Logger } from '../common/logger';
 import type { Time } from '../common/time';
-import { CorruptIndexError } from './abstract-index';
 import { FileWindow, V2_HEADER_SIZE_UP_TO_MAX_TIMESTAMP, lastOffsetAt, maxTimestampAt } from './batch-scan';
 import type { FileHandlePool } from './file-handle-pool';
-import { SYNC_APPEND_MAX_BYTES as IMPORTED_SYNC_APPEND_MAX_BYTES, fsyncFd, isNotFound, readBytes, writeAt, writeAtSync as importedWriteAtSync } from './file-io';
+import { SYNC_APPEND_MAX_BYTES as IMPORTED_SYNC_APPEND_MAX_BYTES, fsyncFd, readBytes, writeAt, writeAtSync as importedWriteAtSync } from './file-io';
 import type { LogConfig } from './log-config';
 import { logFile, offsetIndexFile, timeIndexFile, transactionIndexFile } from './log-names';
 import { OffsetIndex } from './offset-index';
@@ -26,6 +25,7 @@ import {
   walkHeaders,
 } from './segment-scan';
 import { TimeIndex, type TimestampOffset } from './time-index';
+import { SegmentFiles } from './segment-files';
 import { rebuildFromLog } from './segment-recovery';
 import type { FetchDataInfo, RecoveryListener, RecoveryResult, RollParams } from './segment-types';
 
@@ -65,26 +65,18 @@ const RESOLVED: Promise<void> = Promise.resolve();
 const SYNC_APPEND_MAX_BYTES = IMPORTED_SYNC_APPEND_MAX_BYTES;
 const writeAtSync = importedWriteAtSync;
 
-export class LogSegment {
+export class LogSegment extends SegmentFiles {
   readonly baseOffset: number;
-  readonly offsetIndex: OffsetIndex;
-  readonly timeIndex: TimeIndex;
   readonly indexIntervalBytes: number;
   /** Fixed per segment, subtracted from segment.ms (Kafka's rollJitterMs). */
   readonly rollJitterMs: number;
-  private logPath: string;
-  private txnIndexPath: string;
-  private readonly pool: FileHandlePool;
   private readonly time: Time;
-  private readonly logger: Logger | undefined;
   private _size: number;
   private created: number;
   private bytesSinceLastIndexEntry = 0;
   /** Max timestamp of the first batch (time-based roll); undefined until known. */
   private rollingBasedTimestamp: number | undefined;
   private maxTimestampAndOffset: TimestampOffset | undefined;
-  private indexLoad: Promise<void> | undefined;
-  private indexUsers = 0;
   /** Written since the last fsync. */
   private dirty = false;
   /** Batch boundaries where recent reads ended: (next offset, its position). Cleared when data is cut. */
@@ -92,16 +84,12 @@ export class LogSegment {
   private readonly preallocated: boolean;
 
   private constructor(o: LogSegmentOpenOptions, size: number, offsetIndex: OffsetIndex, timeIndex: TimeIndex) {
+    const suffix = o.fileSuffix ?? '';
+    super(logFile(o.dir, o.baseOffset, suffix), transactionIndexFile(o.dir, o.baseOffset, suffix), offsetIndex, timeIndex, o.pool, o.logger);
     this.baseOffset = o.baseOffset;
-    this.logPath = logFile(o.dir, o.baseOffset, o.fileSuffix ?? '');
-    this.txnIndexPath = transactionIndexFile(o.dir, o.baseOffset, o.fileSuffix ?? '');
-    this.offsetIndex = offsetIndex;
-    this.timeIndex = timeIndex;
     this.indexIntervalBytes = o.config.indexInterval;
     this.rollJitterMs = o.config.randomSegmentJitter();
-    this.pool = o.pool;
     this.time = o.time;
-    this.logger = o.logger;
     this._size = size;
     this.created = o.time.milliseconds();
     this.preallocated = o.config.preallocate;
@@ -128,58 +116,6 @@ export class LogSegment {
   get size(): number {
     return this._size;
   }
-  get logFile(): string {
-    return this.logPath;
-  }
-  get txnIndexFile(): string {
-    return this.txnIndexPath;
-  }
-  get indexesLoaded(): boolean {
-    return this.offsetIndex.isLoaded && this.timeIndex.isLoaded;
-  }
-
-  /**
-   * Loads both indexes if needed. A missing or corrupt index (sanity check) is rebuilt from the
-   * .log by recover(), as Kafka does for the indexes it finds broken at load.
-   */
-  async loadIndexes(): Promise<void> {
-    if (this.indexesLoaded) return;
-    this.indexLoad ??= this.doLoadIndexes().finally(() => { this.indexLoad = undefined; });
-    await this.indexLoad;
-  }
-
-  private async doLoadIndexes(): Promise<void> {
-    try {
-      if (!this.offsetIndex.isLoaded) await this.offsetIndex.load();
-      if (!this.timeIndex.isLoaded) await this.timeIndex.load();
-    } catch (err) {
-      if (!(err instanceof CorruptIndexError) && !isNotFound(err)) throw err;
-      this.logger?.warn(
-        { file: this.logPath, reason: err instanceof Error ? err.message : String(err) },
-        'Found a missing or corrupted index file, recovering the segment and rebuilding its index files',
-      );
-      await this.recover();
-    }
-  }
-
-  /** Frees the in-memory index entries of an inactive segment; false if an operation is using them. */
-  unloadIndexes(): boolean {
-    if (this.indexUsers > 0 || this.indexLoad !== undefined) return false;
-    this.offsetIndex.unload();
-    this.timeIndex.unload();
-    return true;
-  }
-
-  /** Runs `fn` with the indexes loaded and protected from unloadIndexes(). */
-  private async withIndexes<T>(fn: () => Promise<T> | T): Promise<T> {
-    this.indexUsers++;
-    try {
-      await this.loadIndexes();
-      return await fn();
-    } finally {
-      this.indexUsers--;
-    }
-  }
 
   /** Prepares indexes to take appends again (the active segment at load, or after truncation). */
   async resizeIndexes(size: number): Promise<void> {
@@ -197,9 +133,10 @@ export class LogSegment {
   async shouldRoll(p: RollParams): Promise<boolean> {
     const now = this.shouldRollSync(p);
     if (now !== undefined) return now;
+    const params = { ...p }; // the caller may reuse `p`
     return this.withIndexes(async () => {
       await this.loadFirstBatchTimestamp();
-      return this.rollDecision(p);
+      return this.rollDecision(params);
     });
   }
 
@@ -214,7 +151,7 @@ export class LogSegment {
 
   private rollDecision(p: RollParams): boolean {
     const t = this.rollingBasedTimestamp;
-    const waited = t !== undefined && t >= 0 ? p.maxTimestampInMessages - t : p.now - this.created;
+    const waited = t !== undefined && t >= 0 ? p.maxTimestampInMessages - t : (Number.isNaN(p.now) ? this.time.milliseconds() : p.now) - this.created;
     const reachedRollMs = waited > p.maxSegmentMs - this.rollJitterMs;
     return (
       this._size > p.maxSegmentBytes - p.messagesSize ||
@@ -287,22 +224,17 @@ export class LogSegment {
     if (records.length === 0) return;
     if (!this.canConvertToRelativeOffset(largestOffset)) throw new LogSegmentOffsetOverflowError(this, largestOffset);
     const position = this._size;
-    const lease = this.pool.acquire(this.logPath);
-    try {
-      writeAtSync(lease.fd, records, position);
-    } finally {
-      lease.release();
-    }
+    writeAtSync(this.pool.fdForSyncUse(this.logPath), records, position);
     this.afterAppend(largestOffset, largestTimestamp, offsetOfMaxTimestamp, records.length, position);
   }
 
   private async appendAsync(largestOffset: number, largestTimestamp: number, offsetOfMaxTimestamp: number, records: Buffer, position: number): Promise<void> {
-    this.indexUsers++;
+    const unpin = this.pinIndexes();
     try {
       await this.pool.use(this.logPath, (fd) => writeAt(fd, records, position));
       this.afterAppend(largestOffset, largestTimestamp, offsetOfMaxTimestamp, records.length, position);
     } finally {
-      this.indexUsers--;
+      unpin();
     }
   }
 
@@ -457,7 +389,7 @@ export class LogSegment {
    * truncates the .log at the first invalid byte (torn tail, bad CRC, impossible length, offsets
    * going backwards). Everything before the damage is kept.
    */
-  async recover(onBatch?: RecoveryListener): Promise<RecoveryResult> {
+  override async recover(onBatch?: RecoveryListener): Promise<RecoveryResult> {
     this.offsetIndex.reset();
     this.timeIndex.reset();
     this.readCursors = [];
@@ -517,14 +449,6 @@ export class LogSegment {
     this.dirty = false;
   }
 
-  async lastModified(): Promise<number> {
-    return Math.floor((await fs.promises.stat(this.logPath)).mtimeMs);
-  }
-
-  async setLastModified(ms: number): Promise<void> {
-    await fs.promises.utimes(this.logPath, ms / 1000, ms / 1000);
-  }
-
   /** Raw bytes [position, position + length) of the .log (tools, the cleaner). */
   async readBytes(position: number, length: number): Promise<Buffer> {
     return this.pool.use(this.logPath, (fd) => readBytes(fd, position, Math.max(0, Math.min(length, this._size - position))));
@@ -547,60 +471,7 @@ export class LogSegment {
     await this.pool.evict(this.logPath);
   }
 
-  /** Releases descriptors without trimming (the files are about to go). */
-  async closeHandlers(): Promise<void> {
-    await Promise.all([this.pool.evict(this.logPath), this.pool.evict(this.offsetIndex.file), this.pool.evict(this.timeIndex.file)]);
-  }
-
-  /** Deletes the .log and its indexes (and a .txnindex if one exists). */
-  async deleteIfExists(): Promise<void> {
-    await this.pool.evict(this.logPath);
-    for (const file of [this.logPath, this.txnIndexPath]) {
-      try {
-        await fs.promises.unlink(file);
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-      }
-    }
-    await this.offsetIndex.deleteIfExists();
-    await this.timeIndex.deleteIfExists();
-  }
-
-  hasSuffix(suffix: string): boolean {
-    return this.logPath.endsWith(suffix);
-  }
-
-  /** Kafka's changeFileSuffixes, e.g. ('', '.deleted') or ('.swap', ''), for every file of the segment. */
-  async changeFileSuffixes(oldSuffix: string, newSuffix: string): Promise<void> {
-    const replace = (file: string): string => {
-      if (!file.endsWith(oldSuffix)) throw new Error(`Expected ${file} to end with ${oldSuffix}`);
-      return file.substring(0, file.length - oldSuffix.length) + newSuffix;
-    };
-    const newLog = replace(this.logPath);
-    await this.pool.evict(this.logPath);
-    await fs.promises.rename(this.logPath, newLog);
-    this.logPath = newLog;
-    await this.offsetIndex.renameTo(replace(this.offsetIndex.file));
-    await this.timeIndex.renameTo(replace(this.timeIndex.file));
-    const newTxn = replace(this.txnIndexPath);
-    try {
-      await fs.promises.rename(this.txnIndexPath, newTxn);
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
-    this.txnIndexPath = newTxn;
-  }
-
-  /** Points the segment at its files' new directory (after Log.renameDir moved them). */
-  updateParentDir(dir: string): void {
-    const move = (file: string): string => `${dir}/${file.substring(file.lastIndexOf('/') + 1)}`;
-    this.logPath = move(this.logPath);
-    this.txnIndexPath = move(this.txnIndexPath);
-    this.offsetIndex.file = move(this.offsetIndex.file);
-    this.timeIndex.file = move(this.timeIndex.file);
-  }
-
-  toString(): string {
+  override toString(): string {
     return `LogSegment(baseOffset=${this.baseOffset}, size=${this._size}, file=${this.logPath})`;
   }
 }

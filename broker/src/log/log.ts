@@ -25,6 +25,7 @@ import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, type LogLoadOptions, type LogRead
 import {
   type LeaderAppendContext,
   type LogAppendInfo,
+  type PrepareContext,
   type PreparedLeaderAppend,
   UnexpectedAppendOffsetError,
   analyzeFollowerRecords,
@@ -36,13 +37,24 @@ import type { TimestampAndOffset } from './segment-scan';
 export * from './log-types';
 
 const INT32_MAX = 2147483647;
+/** Long.MAX_VALUE as a number: message.timestamp.difference.max.ms when unbounded. */
+const LONG_MAX = 2 ** 63;
 // Local copies for the append path: an imported name is a getter call at each use in CommonJS.
 const assignOffsets = importedAssignOffsets;
 const prepareLeaderAppend = importedPrepareLeaderAppend;
 
 export class Log extends LogCore {
+  // Argument objects of the append path, reused: the synchronous calls that take them keep no
+  // reference (a prepare that goes asynchronous keeps its context, which is then replaced).
+  private prepareContext: PrepareContext;
+  private readonly assignContext: LeaderAppendContext;
+  private readonly rollContext: RollParams;
+
   private constructor(o: LogLoadOptions, pool: FileHandlePool, ownsPool: boolean) {
     super(o, pool, ownsPool);
+    this.prepareContext = { config: this._config, topicPartition: this._name, leaderEpoch: -1, now: 0 };
+    this.assignContext = { config: this._config, topicPartition: this._name, nextOffset: 0, leaderEpoch: -1, now: 0, logStartOffset: 0 };
+    this.rollContext = { maxSegmentMs: 0, maxSegmentBytes: 0, maxTimestampInMessages: 0, maxOffsetInMessages: 0, messagesSize: 0, now: 0 };
   }
 
   /** Opens (or creates) the log in `dir`, recovering it after an unclean shutdown. */
@@ -104,13 +116,18 @@ export class Log extends LogCore {
     // the next produce to this partition is checked while the previous append is still being written.
     // The lock is still taken in call order, so offsets follow the order of the calls.
     let prepared: PreparedLeaderAppend | Promise<PreparedLeaderAppend>;
-    const now = this.time.milliseconds();
+    const now = this.appendClock();
+    const ctx = this.prepareContext;
+    ctx.config = this._config;
+    ctx.leaderEpoch = leaderEpoch;
+    ctx.now = now;
     try {
-      prepared = prepareLeaderAppend(records, { config: this._config, topicPartition: this._name, leaderEpoch, now });
+      prepared = prepareLeaderAppend(records, ctx);
     } catch (err) {
       prepared = Promise.reject(err as Error); // reported inside the lock, in call order, as before
     }
     if (prepared instanceof Promise) {
+      this.prepareContext = { ...ctx }; // the pending prepare keeps `ctx`
       prepared.catch(noop); // observed below, inside the lock; this only keeps the rejection "handled" meanwhile
     } else if (this.lockIsFree && !this.closed) {
       const done = this.appendPreparedNow(prepared, leaderEpoch, now, false);
@@ -120,7 +137,7 @@ export class Log extends LogCore {
     return this.withLock(() => {
       this.checkOpen();
       // Queued behind a slow call: done synchronously when it starts, if it can be (see withLock).
-      const done = ready instanceof Promise ? undefined : this.appendPreparedNow(ready, leaderEpoch, this.time.milliseconds(), true);
+      const done = ready instanceof Promise ? undefined : this.appendPreparedNow(ready, leaderEpoch, this.appendClock(), true);
       return done ?? this.appendPreparedAsync(ready, leaderEpoch);
     });
   }
@@ -131,7 +148,8 @@ export class Log extends LogCore {
 
   /** The rest of appendAsLeader, under the lock. */
   private async appendPrepared(prepared: PreparedLeaderAppend, leaderEpoch: number): Promise<LogAppendInfo> {
-    const { records: valid, info } = assignOffsets(prepared, this.offsetContext(leaderEpoch, this.time.milliseconds()));
+    const info = assignOffsets(prepared, this.offsetContext(leaderEpoch, this.appendClock()));
+    const valid = prepared.records;
     if (info.shallowCount === 0) return info;
     this.checkSegmentSize(valid.length);
     if (this.leaderEpochCache && leaderEpoch >= 0) await this.leaderEpochCache.assign(leaderEpoch, info.firstOffset);
@@ -150,7 +168,8 @@ export class Log extends LogCore {
     if (!segment.canAppendSync(prepared.records.length)) return undefined;
     // Offsets are written into the batch here; if the locked path is taken after all, it writes
     // the same ones again (the log end offset cannot move before it runs).
-    const { records: valid, info } = assignOffsets(prepared, this.offsetContext(leaderEpoch, now));
+    const info = assignOffsets(prepared, this.offsetContext(leaderEpoch, now));
+    const valid = prepared.records;
     if (info.shallowCount === 0) return Promise.resolve(info);
     if (valid.length > this._config.segmentSize || segment.shouldRollSync(this.rollParams(valid.length, info, now)) !== false) return undefined;
     let assigning: unknown;
@@ -171,24 +190,42 @@ export class Log extends LogCore {
     return Promise.resolve(info);
   }
 
+  /**
+   * The time an append needs, read only when the topic's settings use it (LogAppendTime, a
+   * finite message.timestamp.difference.max.ms); else NaN, and a segment rolling by time reads
+   * the clock itself if its records carry no timestamps. Saves a clock read (~60 ns here) per append.
+   */
+  private appendClock(): number {
+    const config = this._config;
+    return config.messageTimestampType === 'LogAppendTime' || config.messageTimestampDifferenceMaxMs < LONG_MAX ? this.time.milliseconds() : Number.NaN;
+  }
+
   /** Runs `fn` now when the caller holds the lock, else under it. */
   private lockedIf<T>(locked: boolean, fn: () => Promise<T>): Promise<T> {
     return locked ? fn() : this.withLock(fn);
   }
 
+  /** The offset assignment's context, valid until the next call (assignOffsets keeps no reference). */
   private offsetContext(leaderEpoch: number, now: number): LeaderAppendContext {
-    return { config: this._config, topicPartition: this._name, nextOffset: this.leo.offset, leaderEpoch, now, logStartOffset: this._logStartOffset };
+    const ctx = this.assignContext;
+    ctx.config = this._config;
+    ctx.nextOffset = this.leo.offset;
+    ctx.leaderEpoch = leaderEpoch;
+    ctx.now = now;
+    ctx.logStartOffset = this._logStartOffset;
+    return ctx;
   }
 
+  /** The roll check's parameters, valid until the next call (shouldRoll reads them before its first await). */
   private rollParams(messagesSize: number, info: LogAppendInfo, now: number): RollParams {
-    return {
-      maxSegmentMs: this._config.maxSegmentMs,
-      maxSegmentBytes: this._config.segmentSize,
-      maxTimestampInMessages: info.maxTimestamp,
-      maxOffsetInMessages: info.lastOffset,
-      messagesSize,
-      now,
-    };
+    const p = this.rollContext;
+    p.maxSegmentMs = this._config.maxSegmentMs;
+    p.maxSegmentBytes = this._config.segmentSize;
+    p.maxTimestampInMessages = info.maxTimestamp;
+    p.maxOffsetInMessages = info.lastOffset;
+    p.messagesSize = messagesSize;
+    p.now = now;
+    return p;
   }
 
   /**

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CorruptIndexError, InvalidOffsetError } from './abstract-index';
+import { CorruptIndexError, InvalidOffsetError, MAX_PENDING_ENTRIES } from './abstract-index';
 import { FileHandlePool } from './file-handle-pool';
 import { OffsetIndex } from './offset-index';
 import { makeTempDir, removeDir } from './testing/log-test-utils';
@@ -75,13 +75,14 @@ describe('OffsetIndex', () => {
     expect([bytes.readInt32BE(0), bytes.readInt32BE(8)]).toEqual([10, 20]);
   });
 
-  it('keeps the file at most 64 entries behind the index without a flush', () => {
-    const index = newIndex(8 * 200);
-    for (let i = 1; i <= 100; i++) index.append(100 + i, i * 100);
-    expect(index.pendingEntries).toBe(100 - 64);
+  it('keeps the file at most MAX_PENDING_ENTRIES entries behind the index without a flush', () => {
+    const max = MAX_PENDING_ENTRIES;
+    const index = newIndex(8 * (2 * max + 100));
+    for (let i = 1; i <= max + 40; i++) index.append(100 + i, i * 100);
+    expect(index.pendingEntries).toBe(40);
     const bytes = fs.readFileSync(index.file);
-    expect(bytes.readInt32BE(63 * 8)).toBe(64);
-    expect(bytes.readInt32BE(64 * 8)).toBe(0);
+    expect(bytes.readInt32BE((max - 1) * 8)).toBe(max);
+    expect(bytes.readInt32BE(max * 8)).toBe(0);
   });
 
   it('rejects an offset no larger than the last one and appends to a full index', () => {

@@ -3,7 +3,11 @@
  * ~index.interval.bytes of log, mapping an offset to the byte position of the append that ends
  * with it. A lookup finds the greatest entry <= target; the segment scans batch headers from there.
  */
-import { AbstractIndex, CorruptIndexError, InvalidOffsetError, writeInt32 } from './abstract-index';
+import { AbstractIndex, CorruptIndexError, InvalidOffsetError, readInt32 as importedReadInt32, writeInt32 as importedWriteInt32 } from './abstract-index';
+
+// Local copies: an imported name is a getter call at each use in CommonJS (these run per append).
+const readInt32 = importedReadInt32;
+const writeInt32 = importedWriteInt32;
 
 export interface OffsetPosition {
   offset: number;
@@ -12,7 +16,7 @@ export interface OffsetPosition {
 
 const ENTRY_SIZE = 8;
 
-const relativeOffsetAt = (buf: Buffer, slot: number): number => buf.readInt32BE(slot * ENTRY_SIZE);
+const relativeOffsetAt = (buf: Buffer, slot: number): number => readInt32(buf, slot * ENTRY_SIZE);
 
 export class OffsetIndex extends AbstractIndex {
   get entrySize(): number {

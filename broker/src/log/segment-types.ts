@@ -8,6 +8,7 @@ export interface RollParams {
   maxTimestampInMessages: number;
   maxOffsetInMessages: number;
   messagesSize: number;
+  /** Broker time, or NaN when the caller did not read the clock (the segment reads it if it needs it). */
   now: number;
 }
 

@@ -4,8 +4,21 @@
  * when the timestamp grows; the last slot is reserved for the entry forced when the segment
  * stops being active (roll or close), which records the segment's max timestamp.
  */
-import { AbstractIndex, CorruptIndexError, InvalidOffsetError, writeInt32, writeInt64 } from './abstract-index';
-import { readInt64 } from './file-io';
+import {
+  AbstractIndex,
+  CorruptIndexError,
+  InvalidOffsetError,
+  readInt32 as importedReadInt32,
+  readInt64 as importedReadInt64,
+  writeInt32 as importedWriteInt32,
+  writeInt64 as importedWriteInt64,
+} from './abstract-index';
+
+// Local copies: an imported name is a getter call at each use in CommonJS (these run per append).
+const readInt32 = importedReadInt32;
+const readInt64 = importedReadInt64;
+const writeInt32 = importedWriteInt32;
+const writeInt64 = importedWriteInt64;
 
 export interface TimestampOffset {
   timestamp: number;
@@ -18,7 +31,7 @@ export const NO_TIMESTAMP = -1;
 const ENTRY_SIZE = 12;
 
 const timestampAt = (buf: Buffer, slot: number): number => readInt64(buf, slot * ENTRY_SIZE);
-const relativeOffsetAt = (buf: Buffer, slot: number): number => buf.readInt32BE(slot * ENTRY_SIZE + 8);
+const relativeOffsetAt = (buf: Buffer, slot: number): number => readInt32(buf, slot * ENTRY_SIZE + 8);
 
 export class TimeIndex extends AbstractIndex {
   get entrySize(): number {

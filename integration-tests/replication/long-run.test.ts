@@ -7,6 +7,7 @@
  * test waits for every ISR to be full again. At the end every acked record must be read back.
  * SAMSA_LONG_RUN_SEED makes the fault sequence repeatable.
  */
+import { prng } from '../../broker/src/protocol/testing/prng';
 import { TopicPartitionStateZNode } from '../../broker/src/zk/znodes';
 import { useKafkaCluster } from '../broker/support/fixture';
 import { confluentKafkaAvailable } from '../broker/support/tools';
@@ -24,17 +25,8 @@ const SESSION_TIMEOUT_MS = 6000;
 type Fault = 'kill-leader' | 'kill-controller' | 'kill-zookeeper' | 'zombie-leader';
 const FAULTS: readonly Fault[] = ['kill-leader', 'kill-controller', 'kill-zookeeper', 'zombie-leader'];
 
-/** mulberry32: a small seeded generator, so a failing sequence can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (seeded), so a failing sequence can be replayed. */
+const random = prng;
 
 (LONG_RUN && confluentKafkaAvailable() ? describe : describe.skip)('long run (SAMSA_LONG_RUN=1)', () => {
   const fx = useKafkaCluster({

@@ -25,10 +25,10 @@ export const PYTHON = '/usr/bin/python3';
 const PYTHON_PRODUCER = String.raw`
 import json, sys, time
 from confluent_kafka import Producer
-bootstrap, topic, count, partitions, size = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+bootstrap, topic, count, partitions, size, acks = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
 producer = Producer({
     "bootstrap.servers": bootstrap,
-    "acks": "1",
+    "acks": acks,
     "linger.ms": 5,
     "batch.num.messages": 10000,
     "batch.size": 1000000,
@@ -55,7 +55,7 @@ for i in range(count):
             producer.poll(0.005)
     if i % 1000 == 999:
         producer.poll(0)
-producer.flush(120)
+producer.flush(180)
 seconds = time.perf_counter() - start
 latencies.sort()
 def q(f):
@@ -87,9 +87,9 @@ function failure(what: string, out: Output): Error {
   return new Error(`${what} exited with ${String(out.code)}\n${out.stderr.slice(-2000)}`);
 }
 
-/** confluent-kafka's producer: records/s with per-message latency quantiles. */
-export async function confluentProduce(bootstrap: string, topic: string, records: number, partitions: number, recordBytes: number): Promise<ProduceRun> {
-  const out = await run(PYTHON, ['-c', PYTHON_PRODUCER, bootstrap, topic, String(records), String(partitions), String(recordBytes)]);
+/** confluent-kafka's producer (acks 1 or all): records/s with per-message latency quantiles. */
+export async function confluentProduce(bootstrap: string, topic: string, records: number, partitions: number, recordBytes: number, acks: '1' | 'all' = '1'): Promise<ProduceRun> {
+  const out = await run(PYTHON, ['-c', PYTHON_PRODUCER, bootstrap, topic, String(records), String(partitions), String(recordBytes), acks]);
   if (out.code !== 0) throw failure('confluent-kafka producer', out);
   const parsed = JSON.parse(out.stdout) as { records: number; seconds: number; errors: number; p50Ms: number | null; p99Ms: number | null };
   return { records: parsed.records, seconds: parsed.seconds, errors: parsed.errors, p50Ms: parsed.p50Ms ?? undefined, p99Ms: parsed.p99Ms ?? undefined };

@@ -7,12 +7,13 @@
  * writes wait until the victim leaves their ISR) are probed on separate connections, so one group
  * never waits behind the other's parked produce (a connection answers in order).
  */
-import { BrokerClient, BrokerClientError } from '../../broker/src/network/broker-client';
+import { BrokerClientError } from '../../broker/src/network/broker-client';
 import { ApiKey, ErrorCode } from '../../broker/src/protocol';
 import { encodeRecordBatchSync } from '../../broker/src/protocol/records';
 import { defaultMetadataRequest, defaultMetadataRequestTopic } from '../../broker/src/protocol/generated/metadata-request';
 import type { MetadataResponse } from '../../broker/src/protocol/generated/metadata-response';
 import type { KafkaCluster } from '../../integration-tests/helpers/kafka-cluster';
+import { BrokerConnections } from '../../integration-tests/replication/support/replica-io';
 
 const DEBUG = process.env.SAMSA_BENCH_DEBUG === '1';
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -24,36 +25,13 @@ export interface PartitionLeaders {
   isr: Map<number, number[]>;
 }
 
-/** One connection per (broker, lane); all closed together. */
-export class ProbeConnections {
-  private readonly clients = new Map<string, BrokerClient>();
-
-  constructor(private readonly cluster: KafkaCluster) {}
-
-  client(id: number, lane: string): BrokerClient {
-    const key = `${id}/${lane}`;
-    let c = this.clients.get(key);
-    if (c === undefined) {
-      c = new BrokerClient({ host: '127.0.0.1', port: this.cluster.brokerPort(id), clientId: 'samsa-bench-failover', requestTimeoutMs: 10_000 });
-      this.clients.set(key, c);
-    }
-    return c;
-  }
-
-  async drop(id: number): Promise<void> {
-    const mine = [...this.clients.entries()].filter(([key]) => key.startsWith(`${id}/`));
-    for (const [key] of mine) this.clients.delete(key);
-    await Promise.all(mine.map(([, c]) => c.close().catch(() => undefined)));
-  }
-
-  async closeAll(): Promise<void> {
-    const all = [...this.clients.values()];
-    this.clients.clear();
-    await Promise.all(all.map((c) => c.close().catch(() => undefined)));
+/** The bench's probe connections: the replication tests' BrokerConnections with a shorter timeout. */
+export class ProbeConnections extends BrokerConnections {
+  constructor(cluster: KafkaCluster) {
+    super(cluster, { clientId: 'samsa-bench-failover', requestTimeoutMs: 10_000 });
   }
 }
 
-/** Leaders and ISRs of `topic` as broker `via` serves them in Metadata v7. */
 export async function topicLeaders(conns: ProbeConnections, via: number, topic: string, lane: string): Promise<PartitionLeaders> {
   const md: MetadataResponse = await conns.client(via, lane).send(ApiKey.Metadata, 7, {
     ...defaultMetadataRequest(),

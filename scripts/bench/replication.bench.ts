@@ -25,9 +25,8 @@ import { KafkaCluster, REPO_ROOT } from '../../integration-tests/helpers/kafka-c
 import { ApiKey } from '../../broker/src/protocol';
 import { encodeRecordBatchSync } from '../../broker/src/protocol/records';
 import type { BenchResult } from './bench-result';
-import type { ProduceRun } from './produce-librdkafka';
+import { confluentProduce, PYTHON, type ProduceRun } from './produce-librdkafka';
 import { ProbeConnections, probeUntilWritable, quantile, topicLeaders, type PartitionLeaders } from './replication-failover';
-import { librdkafkaProduce, PYTHON } from './replication-producer';
 
 const QUICK = process.env.SAMSA_BENCH_QUICK === '1';
 const SCALE = Number(process.env.SAMSA_BENCH_SCALE ?? '1') * (QUICK ? 0.25 : 1);
@@ -114,7 +113,7 @@ async function benchThroughput(cluster: KafkaCluster, conns: ProbeConnections, r
     for (const mode of ['acks=1 RF=1', 'acks=all RF=3'] as const) {
       const topic = mode === 'acks=1 RF=1' ? `rf1-${bytes}` : `rf3-${bytes}`;
       const cpuBefore = brokersCpuSeconds(cluster);
-      const run = await librdkafkaProduce(cluster.bootstrapServers, topic, records, BROKERS, bytes, mode === 'acks=1 RF=1' ? '1' : 'all');
+      const run = await confluentProduce(cluster.bootstrapServers, topic, records, BROKERS, bytes, mode === 'acks=1 RF=1' ? '1' : 'all');
       const brokerCpu = brokersCpuSeconds(cluster) - cpuBefore;
       rows.push({ bytes, mode, run, brokerCpu });
       say(

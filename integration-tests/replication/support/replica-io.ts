@@ -20,14 +20,17 @@ export interface ProduceResult {
 export class BrokerConnections {
   private readonly clients = new Map<string, BrokerClient>();
 
-  constructor(private readonly cluster: KafkaCluster) {}
+  constructor(
+    private readonly cluster: KafkaCluster,
+    private readonly options: { clientId: string; requestTimeoutMs: number } = { clientId: 'samsa-replication-test', requestTimeoutMs: 30_000 },
+  ) {}
 
   /** The connection to broker `id`; another `lane` is a separate connection (one answers in order). */
-  client(id: number, lane = 0): BrokerClient {
+  client(id: number, lane: number | string = 0): BrokerClient {
     const key = `${id}/${lane}`;
     let c = this.clients.get(key);
     if (c === undefined) {
-      c = new BrokerClient({ host: '127.0.0.1', port: this.cluster.brokerPort(id), clientId: 'samsa-replication-test', requestTimeoutMs: 30_000 });
+      c = new BrokerClient({ host: '127.0.0.1', port: this.cluster.brokerPort(id), clientId: this.options.clientId, requestTimeoutMs: this.options.requestTimeoutMs });
       this.clients.set(key, c);
     }
     return c;

@@ -5,8 +5,6 @@
  * what already had a valid leader, and what failed (exit code 1).
  */
 import fs from 'node:fs';
-import { ApiKey, ErrorCode, errorForCode } from '../../../broker/src/protocol';
-import { AdminConnection } from './common/admin-connection';
 import { requireArg, runTool, toolParser } from './common/cli';
 import { ToolError } from './common/tool-error';
 
@@ -77,6 +75,9 @@ export async function kafkaLeaderElection(argv: readonly string[], out: (line: s
     partitions = parsePartitionsJson(text);
   }
   const typeName = type.toUpperCase();
+  // The protocol layer loads only now, so --help and argument mistakes answer fast.
+  const { ApiKey, ErrorCode, errorForCode } = await import('../../../broker/src/protocol');
+  const { AdminConnection } = await import('./common/admin-connection');
   const conn = await AdminConnection.connect({ bootstrapServers: a.bootstrapServer ?? '', clientId: 'kafka-leader-election', timeoutMs: a.timeout });
   try {
     const byTopic = new Map<string, number[]>();

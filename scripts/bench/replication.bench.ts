@@ -264,6 +264,8 @@ export async function benchReplication(): Promise<BenchResult[]> {
     if (process.env.SAMSA_BENCH_SKIP_FAILOVER !== '1') await benchFailover(cluster, conns, results);
   } finally {
     await conns.closeAll();
+    // Profiled brokers (SAMSA_BROKER_NODE_ARGS=--cpu-prof …) write their profiles only on a clean exit.
+    if (process.env.SAMSA_BROKER_NODE_ARGS !== undefined) await Promise.all(cluster.brokerIds.map((id) => cluster.killBroker(id, 'SIGTERM')));
     await cluster.stop();
   }
   const overrides = Object.entries(extraOverrides()).map(([k, v]) => `${k}=${v}`);

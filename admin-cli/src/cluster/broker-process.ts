@@ -29,7 +29,9 @@ export function brokerCommand(args: readonly string[]): { command: string; args:
   if (!fs.existsSync(BROKER_ENTRYPOINT)) {
     throw new Error(`the broker entrypoint ${BROKER_ENTRYPOINT} does not exist: no broker process can be started`);
   }
-  return { command: process.execPath, args: ['--import', TSX_LOADER, BROKER_ENTRYPOINT, ...args] };
+  // SAMSA_BROKER_NODE_ARGS adds node flags (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) to profile brokers.
+  const nodeArgs = (process.env.SAMSA_BROKER_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+  return { command: process.execPath, args: [...nodeArgs, '--import', TSX_LOADER, BROKER_ENTRYPOINT, ...args] };
 }
 
 /** Renders server.properties (keys sorted for readability). */

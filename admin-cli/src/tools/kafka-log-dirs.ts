@@ -3,9 +3,7 @@
  * those of --broker-list) and prints what the brokers hold per log directory as Kafka's JSON line:
  * {"version":1,"brokers":[{"broker":1,"logDirs":[{"logDir":"/x","error":null,"partitions":[…]}]}]}.
  */
-import { ApiKey, ErrorCode, errorForCode } from '../../../broker/src/protocol';
 import type { DescribeLogDirsResponse } from '../../../broker/src/protocol/generated/describe-log-dirs-response';
-import { AdminConnection } from './common/admin-connection';
 import { requireArg, runTool, toolParser } from './common/cli';
 import { ToolError } from './common/tool-error';
 
@@ -19,60 +17,6 @@ interface LogDirsArgs {
   timeout: number;
 }
 
-/** Kafka's exception class for an error code, as LogDirsCommand names it ("error" field). */
-export function exceptionClassName(code: number): string {
-  const special: Record<number, string> = {
-    [ErrorCode.KAFKA_STORAGE_ERROR]: 'KafkaStorageException',
-    [ErrorCode.UNKNOWN_SERVER_ERROR]: 'UnknownServerException',
-  };
-  const simple =
-    special[code] ??
-    `${errorForCode(code)
-      .name.toLowerCase()
-      .split('_')
-      .map((w) => (w === '' ? '' : w[0]!.toUpperCase() + w.slice(1)))
-      .join('')}Exception`;
-  return `org.apache.kafka.common.errors.${simple}`;
-}
-
-/** The --broker-list value: comma-separated broker ids. */
-export function parseBrokerList(text: string): number[] {
-  const ids = text.split(',').filter((s) => s.trim() !== '');
-  return [
-    ...new Set(
-      ids.map((s) => {
-        const n = Number(s.trim());
-        if (!Number.isInteger(n)) throw new ToolError(`For input string: "${s.trim()}"`);
-        return n;
-      }),
-    ),
-  ];
-}
-
-/** LogDirsCommand's JSON document for the brokers' answers, restricted to `topics` unless it is empty. */
-export function formatLogDirsJson(byBroker: ReadonlyArray<[number, DescribeLogDirsResponse]>, topics: ReadonlySet<string>): string {
-  return JSON.stringify({
-    version: 1,
-    brokers: byBroker.map(([broker, res]) => ({
-      broker,
-      logDirs: res.results.map((dir) => ({
-        logDir: dir.logDir,
-        error: dir.errorCode === ErrorCode.NONE ? null : exceptionClassName(dir.errorCode),
-        partitions: dir.topics
-          .filter((t) => topics.size === 0 || topics.has(t.name))
-          .flatMap((t) =>
-            t.partitions.map((p) => ({
-              partition: `${t.name}-${p.partitionIndex}`,
-              size: Number(p.partitionSize),
-              offsetLag: Number(p.offsetLag),
-              isFuture: p.isFutureKey,
-            })),
-          ),
-      })),
-    })),
-  });
-}
-
 export async function kafkaLogDirs(argv: readonly string[], out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
   const a = (await toolParser('kafka-log-dirs', argv, USAGE)
     .option('bootstrap-server', { type: 'string', describe: 'REQUIRED: the server(s) to use for bootstrapping' })
@@ -84,7 +28,11 @@ export async function kafkaLogDirs(argv: readonly string[], out: (line: string) 
   if (a.describe !== true) throw new ToolError('This tool only supports --describe');
   requireArg(a.bootstrapServer, 'bootstrap-server');
   const topics = new Set((a.topicList ?? '').split(',').filter((t) => t !== ''));
+  // The protocol layer loads only now, so --help and argument mistakes answer fast.
+  const { formatLogDirsJson, parseBrokerList } = await import('./log-dirs-format');
   const requested = a.brokerList === undefined ? null : parseBrokerList(a.brokerList);
+  const { ApiKey } = await import('../../../broker/src/protocol');
+  const { AdminConnection } = await import('./common/admin-connection');
   const conn = await AdminConnection.connect({ bootstrapServers: a.bootstrapServer ?? '', clientId: 'kafka-log-dirs', timeoutMs: a.timeout });
   try {
     const clusterBrokers = (await conn.brokers()).map((b) => b.id).sort((x, y) => x - y);

@@ -58,6 +58,25 @@ test('kafka-topics: create (with the 2.8 messages), list sorted, describe in the
   await waitFor(async () => (await tool('kafka-topics', '--list')).stdout === 'orders\n', 'the tool output', 30_000, 250);
 }, 180_000);
 
+test('kafka-topics --zookeeper lists and describes from the znodes, as the deprecated 2.8 path did', async () => {
+  expect((await tool('kafka-topics', '--create', '--topic', 'zk-listed', '--replica-assignment', '2:3,3:1', '--config', 'cleanup.policy=compact')).code).toBe(0);
+  const zkTool = async (...args: string[]): Promise<ToolResult> => {
+    try {
+      const { stdout, stderr } = await run(path.join(REPO, 'bin', 'kafka-topics'), ['--zookeeper', fx.cluster.zkConnect, ...args], { timeout: 60_000 });
+      return { code: 0, stdout, stderr };
+    } catch (err) {
+      const e = err as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  };
+  expect((await zkTool('--list')).stdout.split('\n')).toContain('zk-listed');
+  await waitFor(async () => (await zkTool('--describe', '--topic', 'zk-listed')).stdout.includes('Isr: 3,1'), 'both partitions online', 30_000, 250);
+  const described = (await zkTool('--describe', '--topic', 'zk-listed')).stdout.split('\n');
+  expect(described[0]).toMatch(/^Topic: zk-listed\tTopicId: [A-Za-z0-9_-]{22}\tPartitionCount: 2\tReplicationFactor: 2\tConfigs: cleanup\.policy=compact$/);
+  expect(described.slice(1, 3)).toEqual(['\tTopic: zk-listed\tPartition: 0\tLeader: 2\tReplicas: 2,3\tIsr: 2,3', '\tTopic: zk-listed\tPartition: 1\tLeader: 3\tReplicas: 3,1\tIsr: 3,1']);
+  expect((await zkTool('--list', '--bootstrap-server', fx.cluster.bootstrapServers)).stderr).toBe('Error while executing topic command : Only one of --bootstrap-server or --zookeeper must be specified\n');
+}, 120_000);
+
 test('kafka-topics: user mistakes and an unreachable cluster are one line on stderr with exit code 1', async () => {
   expect(await tool('kafka-topics', '--describe', '--topic', 'nope')).toEqual({ code: 1, stdout: '', stderr: "Error while executing topic command : Topic 'nope' does not exist as expected\n" });
   expect((await tool('kafka-topics', '--list', '--describe')).stderr).toBe('Error while executing topic command : Command must include exactly one action: --list, --describe, --create, --alter or --delete\n');

@@ -7,8 +7,7 @@
  * after stdin ends with every record acknowledged.
  */
 import readline from 'node:readline';
-import { Kafka, logLevel, Partitioners, type Message, type Producer } from 'kafkajs';
-import { AdminConnection } from './common/admin-connection';
+import type { Message, Producer } from 'kafkajs';
 import { requireArg, runTool, toolParser } from './common/cli';
 import { ToolError } from './common/tool-error';
 import { LineMessageReader, parseKeyValueArgs } from './console-message-format';
@@ -75,6 +74,9 @@ export async function kafkaConsoleProducer(argv: readonly string[], io: ConsoleP
   const requestTimeout = Number(producerProps.get('request.timeout.ms') ?? a.requestTimeoutMs);
   const retries = Number(producerProps.get('retries') ?? a.messageSendMaxRetries);
 
+  // kafkajs and the protocol layer load only now, so --help and argument mistakes answer fast.
+  const { AdminConnection } = await import('./common/admin-connection');
+  const { Kafka, logLevel, Partitioners } = await import('kafkajs');
   // A short first contact so an unreachable cluster is one line within seconds, as the other tools do.
   const probe = await AdminConnection.connect({ bootstrapServers: bootstrap ?? '', clientId, timeoutMs: 5000 });
   await probe.close();
@@ -82,13 +84,12 @@ export async function kafkaConsoleProducer(argv: readonly string[], io: ConsoleP
   const kafka = new Kafka({ clientId, brokers: (bootstrap ?? '').split(','), logLevel: logLevel.NOTHING, connectionTimeout: 5000, requestTimeout: Math.max(requestTimeout, 5000), retry: { retries, initialRetryTime: 100, maxRetryTime: 1000 } });
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: true });
   await producer.connect();
-  let failed = 0;
   try {
-    failed = await pump(producer, topic, acks, reader, io, a.sync === true, requestTimeout);
+    const failed = await pump(producer, topic, acks, reader, io, a.sync === true, requestTimeout);
+    return failed > 0 ? 1 : 0;
   } finally {
     await producer.disconnect();
   }
-  return failed > 0 ? 1 : 0;
 }
 
 /** Reads stdin to its end, sending as it goes; the number of records that could not be sent. */

@@ -6,8 +6,8 @@ import { ApiKey, ErrorCode, ZERO_UUID, errorForCode } from '../../../broker/src/
 import type { MetadataResponseTopic } from '../../../broker/src/protocol/generated/metadata-response';
 import { AdminConnection } from './common/admin-connection';
 import { ToolError } from './common/tool-error';
-import type { TopicsArgs } from './kafka-topics';
-import { describeTopics, type DescribeFilters } from './kafka-topics-describe';
+import { describeFilters, type TopicsArgs } from './kafka-topics';
+import { describeTopics } from './kafka-topics-describe';
 
 const COLLISION_WARNING = "WARNING: Due to limitations in metric names, topics with a period ('.') or underscore ('_') could collide. To avoid issues it is best to use either, but not both.";
 
@@ -114,13 +114,7 @@ export async function runTopicsCommand(parsed: TopicsArgs, out: (line: string) =
     if (parsed.create) await createTopic(conn, parsed, out);
     else if (parsed.list) for (const t of await matchingTopics(conn, parsed)) out(t.name);
     else if (parsed.describe) {
-      const filters: DescribeFilters = {
-        underReplicated: parsed.underReplicatedPartitions === true,
-        unavailable: parsed.unavailablePartitions === true,
-        underMinIsr: parsed.underMinIsrPartitions === true,
-        atMinIsr: parsed.atMinIsrPartitions === true,
-        topicsWithOverrides: parsed.topicsWithOverrides === true,
-      };
+      const filters = describeFilters(parsed);
       await describeTopics(conn, await matchingTopics(conn, parsed), filters, out);
     } else if (parsed.alter) await alterTopic(conn, parsed);
     else await deleteTopics(conn, parsed);

@@ -5,11 +5,13 @@
  */
 import { invalidWith, requireArg, runTool, toolParser } from './common/cli';
 import { ToolError } from './common/tool-error';
+import type { DescribeFilters } from './kafka-topics-describe';
 
 const USAGE = 'kafka-topics --bootstrap-server <host:port> (--create | --list | --describe | --alter | --delete) [--topic <topic>] [options]';
 
 export interface TopicsArgs {
   bootstrapServer?: string;
+  zookeeper?: string;
   create?: boolean;
   list?: boolean;
   describe?: boolean;
@@ -31,11 +33,21 @@ export interface TopicsArgs {
   timeout: number;
 }
 
+export function describeFilters(a: TopicsArgs): DescribeFilters {
+  return {
+    underReplicated: a.underReplicatedPartitions === true,
+    unavailable: a.unavailablePartitions === true,
+    underMinIsr: a.underMinIsrPartitions === true,
+    atMinIsr: a.atMinIsrPartitions === true,
+    topicsWithOverrides: a.topicsWithOverrides === true,
+  };
+}
+
 /** Kafka's TopicCommandOptions.checkArgs, with its wording. */
 export function checkArgs(a: TopicsArgs): void {
   const actions = [a.create, a.list, a.describe, a.alter, a.delete].filter(Boolean).length;
   if (actions !== 1) throw new ToolError('Command must include exactly one action: --list, --describe, --create, --alter or --delete');
-  requireArg(a.bootstrapServer, 'bootstrap-server');
+  if ((a.bootstrapServer === undefined) === (a.zookeeper === undefined)) throw new ToolError('Only one of --bootstrap-server or --zookeeper must be specified');
   if (a.create || a.alter || a.delete) requireArg(a.topic, 'topic');
   const has = (v: unknown): boolean => v !== undefined && v !== false;
   invalidWith(has(a.partitions), 'partitions', [[has(a.list), 'list'], [has(a.describe), 'describe'], [has(a.delete), 'delete']]);
@@ -64,6 +76,7 @@ export function checkArgs(a: TopicsArgs): void {
 export async function kafkaTopics(argv: readonly string[], out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
   const parsed = (await toolParser('kafka-topics', argv, USAGE)
     .option('bootstrap-server', { type: 'string', describe: 'REQUIRED: The Kafka server to connect to (host:port, comma-separated).' })
+    .option('zookeeper', { type: 'string', describe: 'DEPRECATED (as in Kafka 2.8): the ZooKeeper connect string (host:port[/chroot]); --list and --describe only.' })
     .option('create', { type: 'boolean', describe: 'Create a new topic.' })
     .option('list', { type: 'boolean', describe: 'List all available topics.' })
     .option('describe', { type: 'boolean', describe: 'List details for the given topics.' })
@@ -86,8 +99,13 @@ export async function kafkaTopics(argv: readonly string[], out: (line: string) =
     .parseAsync()) as unknown as TopicsArgs;
   checkArgs(parsed);
   // The protocol layer loads only now, so --help and argument mistakes answer fast.
-  const { runTopicsCommand } = await import('./kafka-topics-actions');
-  await runTopicsCommand(parsed, out);
+  if (parsed.zookeeper !== undefined) {
+    const { runTopicsOverZooKeeper } = await import('./kafka-topics-zk');
+    await runTopicsOverZooKeeper(parsed, describeFilters(parsed), out);
+  } else {
+    const { runTopicsCommand } = await import('./kafka-topics-actions');
+    await runTopicsCommand(parsed, out);
+  }
   return 0;
 }
 

@@ -3,33 +3,17 @@
  * as a user runs them, as child processes against a real cluster (3 ZooKeeper servers, 3 brokers),
  * their output compared with Kafka 2.8's formats.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { AdminConnection } from '../../admin-cli/src/tools/common/admin-connection';
 import { ApiKey } from '../../broker/src/protocol';
 import { useKafkaCluster } from '../broker/support/fixture';
+import { REPO, runTool, type ToolResult } from './support/run-tool';
 import { waitFor } from '../helpers/wait';
 
-const run = promisify(execFile);
-const REPO = path.resolve(__dirname, '../..');
 const fx = useKafkaCluster({ zookeepers: 3, brokers: 3, overrides: { 'auto.leader.rebalance.enable': 'false' } });
 
-interface ToolResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function tool(name: string, ...args: string[]): Promise<ToolResult> {
-  try {
-    const { stdout, stderr } = await run(path.join(REPO, 'bin', name), args, { timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const tool = (name: string, ...args: string[]): Promise<ToolResult> => runTool(name, args);
 
 interface LogDirsJson {
   version: number;

@@ -4,32 +4,15 @@
  * ZooKeeper servers, 3 brokers), with their output compared to Kafka 2.8's formats and their errors to
  * one line on stderr with exit code 1.
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { useKafkaCluster } from '../broker/support/fixture';
 import { waitFor } from '../helpers/wait';
+import { runTool, type ToolResult } from './support/run-tool';
 
-const run = promisify(execFile);
-const REPO = path.resolve(__dirname, '../..');
 const fx = useKafkaCluster({ zookeepers: 3, brokers: 3, overrides: { 'auto.leader.rebalance.enable': 'false' } });
 
-interface ToolResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function tool(name: string, ...args: string[]): Promise<ToolResult> {
-  try {
-    const { stdout, stderr } = await run(path.join(REPO, 'bin', name), ['--bootstrap-server', fx.cluster.bootstrapServers, ...args], { timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const tool = (name: string, ...args: string[]): Promise<ToolResult> => runTool(name, ['--bootstrap-server', fx.cluster.bootstrapServers, ...args]);
 
 test('kafka-topics: create (with the 2.8 messages), list sorted, describe in the tab-separated 2.8 layout, alter partitions, delete', async () => {
   expect(await tool('kafka-topics', '--create', '--topic', 'orders', '--partitions', '3', '--replication-factor', '2', '--config', 'retention.ms=86400000')).toEqual({ code: 0, stdout: 'Created topic orders.\n', stderr: '' });
@@ -60,15 +43,7 @@ test('kafka-topics: create (with the 2.8 messages), list sorted, describe in the
 
 test('kafka-topics --zookeeper lists and describes from the znodes, as the deprecated 2.8 path did', async () => {
   expect((await tool('kafka-topics', '--create', '--topic', 'zk-listed', '--replica-assignment', '2:3,3:1', '--config', 'cleanup.policy=compact')).code).toBe(0);
-  const zkTool = async (...args: string[]): Promise<ToolResult> => {
-    try {
-      const { stdout, stderr } = await run(path.join(REPO, 'bin', 'kafka-topics'), ['--zookeeper', fx.cluster.zkConnect, ...args], { timeout: 60_000 });
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  };
+  const zkTool = (...args: string[]): Promise<ToolResult> => runTool('kafka-topics', ['--zookeeper', fx.cluster.zkConnect, ...args]);
   expect((await zkTool('--list')).stdout.split('\n')).toContain('zk-listed');
   await waitFor(async () => (await zkTool('--describe', '--topic', 'zk-listed')).stdout.includes('Isr: 3,1'), 'both partitions online', 30_000, 250);
   const described = (await zkTool('--describe', '--topic', 'zk-listed')).stdout.split('\n');
@@ -82,10 +57,7 @@ test('kafka-topics: user mistakes and an unreachable cluster are one line on std
   expect((await tool('kafka-topics', '--list', '--describe')).stderr).toBe('Error while executing topic command : Command must include exactly one action: --list, --describe, --create, --alter or --delete\n');
   expect((await tool('kafka-topics', '--describe', '--partitions', '3')).stderr).toBe('Error while executing topic command : Option "[partitions]" can\'t be used with option "[describe]"\n');
   const started = Date.now();
-  const { code, stderr } = await run(path.join(REPO, 'bin', 'kafka-topics'), ['--bootstrap-server', '127.0.0.1:1', '--list', '--timeout', '2000']).then(
-    () => ({ code: 0, stderr: '' }),
-    (err: { code: number; stderr: string }) => err,
-  );
+  const { code, stderr } = await runTool('kafka-topics', ['--bootstrap-server', '127.0.0.1:1', '--list', '--timeout', '2000']);
   expect(code).toBe(1);
   expect(stderr).toBe('Error while executing topic command : Could not connect to the cluster at 127.0.0.1:1 within 2000 ms (is a broker running there?)\n');
   expect(Date.now() - started).toBeLessThan(15_000);

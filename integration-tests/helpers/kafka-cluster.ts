@@ -255,7 +255,7 @@ export class KafkaCluster {
     // One connect shared by concurrent callers (a second session would leak a native handle).
     this.zk_ ??= ZkClient.connect({
       connectString: this.zkConnect,
-      sessionTimeoutMs: 10_000,
+      sessionTimeoutMs: 30_000,
       connectTimeoutMs: 30_000,
       logger: createLogger('kafka-cluster-harness'),
     });

@@ -3,6 +3,7 @@
 const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
 
 module.exports = {
+  testSequencer: '<rootDir>/integration-tests/helpers/sequencer.js',
   projects: [
     {
       displayName: 'unit',

@@ -6,7 +6,7 @@
  */
 import { waitFor } from '../helpers/wait';
 import { useKafkaCluster } from '../broker/support/fixture';
-import { BrokerConnections, makeValues, resume, segmentBytes, sleep, waitForIdenticalReplicas, valuesIn } from './support/replica-io';
+import { BrokerConnections, createReplicatedPartition, makeValues, resume, segmentBytes, sleep, waitForIdenticalReplicas, valuesIn } from './support/replica-io';
 
 const TOPIC = 'divergent';
 const SESSION_TIMEOUT_MS = 6000;
@@ -20,15 +20,11 @@ const fx = useKafkaCluster({
 test('a leader that lost leadership truncates its unreplicated acks=1 records via leader epochs and ends byte-identical to the new leader', async () => {
   const started = Date.now();
   const admin = await fx.admin();
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: [{ topic: TOPIC, numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }],
-  });
   const cluster = fx.cluster;
   const io = new BrokerConnections(cluster);
   const stopped = new Set<number>();
   try {
-    const initial = await cluster.waitForLeader(TOPIC, 0, (s) => s.leader >= 0 && s.isr.length === 3, 30_000);
+    const initial = await createReplicatedPartition(admin, cluster, TOPIC);
     const oldLeader = initial.leader;
     const followers = cluster.brokerIds.filter((id) => id !== oldLeader);
 

@@ -8,7 +8,7 @@ import { waitFor } from '../helpers/wait';
 import { useKafkaCluster } from '../broker/support/fixture';
 import { BrokerClientError } from '../../broker/src/network/broker-client';
 import { ErrorCode } from '../../broker/src/protocol';
-import { BrokerConnections, makeValues, resume, sleep, waitForIdenticalReplicas, valuesIn, type ProduceResult } from './support/replica-io';
+import { BrokerConnections, createReplicatedPartition, makeValues, resume, sleep, waitForIdenticalReplicas, valuesIn, type ProduceResult } from './support/replica-io';
 
 const TOPIC = 'zombie';
 const SESSION_TIMEOUT_MS = 6000;
@@ -37,15 +37,11 @@ async function produceUntilAccepted(io: BrokerConnections, id: number, values: r
 test('a leader paused past its ZooKeeper session stops acting as leader when resumed, rejoins as a follower, and no acks=all write to the new leader is lost', async () => {
   const started = Date.now();
   const admin = await fx.admin();
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: [{ topic: TOPIC, numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }],
-  });
   const cluster = fx.cluster;
   const io = new BrokerConnections(cluster);
   const stopped = new Set<number>();
   try {
-    const initial = await cluster.waitForLeader(TOPIC, 0, (s) => s.leader >= 0 && s.isr.length === 3, 30_000);
+    const initial = await createReplicatedPartition(admin, cluster, TOPIC);
     const oldLeader = initial.leader;
     const controllerBefore = await cluster.controllerId();
     const before = makeValues('all-before', 20);

@@ -8,7 +8,9 @@ import path from 'node:path';
 import { BrokerClient } from '../../../broker/src/network/broker-client';
 import { ApiKey } from '../../../broker/src/protocol';
 import { encodeRecordBatchSync, type SimpleRecord } from '../../../broker/src/protocol/records';
+import type { Admin } from 'kafkajs';
 import type { KafkaCluster } from '../../helpers/kafka-cluster';
+import type { LeaderIsrAndControllerEpoch } from '../../../broker/src/zk/znodes';
 import { waitFor } from '../../helpers/wait';
 
 export interface ProduceResult {
@@ -122,4 +124,13 @@ export function resume(pids: Iterable<number>): void {
       // already exited
     }
   }
+}
+
+/** One partition, RF=3, min.insync.replicas=2; resolves with its state once it has a leader and a full ISR. */
+export async function createReplicatedPartition(admin: Admin, cluster: KafkaCluster, topic: string): Promise<LeaderIsrAndControllerEpoch> {
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [{ topic, numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }],
+  });
+  return cluster.waitForLeader(topic, 0, (s) => s.leader >= 0 && s.isr.length === 3, 30_000);
 }

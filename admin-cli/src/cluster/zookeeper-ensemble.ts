@@ -73,25 +73,43 @@ export interface StopServerOptions {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Free loopback ports, all held open together so no two are the same. */
-export async function freePorts(count: number): Promise<number[]> {
-  const servers: net.Server[] = [];
-  try {
-    for (let i = 0; i < count; i++) {
-      const server = net.createServer();
-      servers.push(server);
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', () => resolve());
-      });
-    }
-    return servers.map((s) => {
-      const address = s.address();
-      if (address === null || typeof address === 'string') throw new Error('no TCP address');
-      return address.port;
+/**
+ * Where freePorts draws from: below Linux's default ephemeral range (32768-60999). A port the kernel
+ * handed out for `listen(0)` is an ephemeral one, and between closing the probe and the server's own
+ * bind an outgoing connection (a ZooKeeper client, a kafkajs socket) may be given the same number;
+ * ports outside that range are never assigned to outgoing connections.
+ */
+const PORT_RANGE = { low: 20_000, high: 32_000 } as const;
+
+function tryListen(server: net.Server, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const onError = (): void => resolve(false);
+    server.once('error', onError);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', onError);
+      resolve(true);
     });
+  });
+}
+
+/** Free loopback ports outside the ephemeral range, all held open together so no two are the same. */
+export async function freePorts(count: number): Promise<number[]> {
+  const held: net.Server[] = [];
+  const ports: number[] = [];
+  try {
+    for (let attempt = 0; ports.length < count; attempt++) {
+      if (attempt > count * 200) throw new Error(`no ${count} free loopback ports in ${PORT_RANGE.low}-${PORT_RANGE.high}`);
+      const port = PORT_RANGE.low + Math.floor(Math.random() * (PORT_RANGE.high - PORT_RANGE.low));
+      if (ports.includes(port)) continue;
+      const server = net.createServer();
+      if (await tryListen(server, port)) {
+        held.push(server);
+        ports.push(port);
+      }
+    }
+    return ports;
   } finally {
-    await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    await Promise.all(held.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
   }
 }
 

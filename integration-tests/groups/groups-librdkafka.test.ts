@@ -1,9 +1,10 @@
 /**
  * Issue 6's librdkafka proofs (confluent-kafka 1.7 over librdkafka 2.0.2, py/group_client.py) on 3
  * ZooKeeper servers + 3 brokers:
- * - a dynamic group: subscribe, rebalance between two members, manual commit, committed(), and
- *   AdminClient.list_groups() — confluent-kafka 1.7 has list_groups (ListGroups + DescribeGroups
- *   underneath) and not list_consumer_groups/describe_consumer_groups, which came in 2.0;
+ * - a dynamic group: subscribe, rebalance between two members, manual commit, committed(),
+ *   AdminClient.list_groups(), and AdminClient's list_consumer_groups/describe_consumer_groups —
+ *   confluent-kafka 1.7 lacks those two Python methods (they came in 2.0), so py/rdkafka_admin.py calls
+ *   the librdkafka 2.0.2 functions they wrap (rd_kafka_ListConsumerGroups, rd_kafka_DescribeConsumerGroups);
  * - static membership (group.instance.id): a member closed and restarted under the same instance id
  *   within the session timeout gets its partitions back with no rebalance.
  */
@@ -35,12 +36,22 @@ interface RebalanceResult {
   committedAfterLeave: Array<[number, number]>;
   listed: PyListedGroup[];
   listedAfterLeave: PyListedGroup[];
+  adminListed: { valid: Array<{ groupId: string; isSimple: boolean; state: string }>; errors: Array<{ code: string; message: string }> };
+  adminDescribed: Array<{
+    groupId: string;
+    error: { code: string; message: string } | null;
+    isSimple: boolean;
+    partitionAssignor: string;
+    state: string;
+    coordinator: { id: number; host: string; port: number } | null;
+    members: Array<{ consumerId: string; clientId: string; groupInstanceId: string | null; host: string; assignment: Array<[string, number]> }>;
+  }>;
   a: PyMember;
   b: PyMember;
 }
 
 testIfPython(
-  'librdkafka group: subscribe, rebalance between two members, manual commit, committed(), and AdminClient.list_groups() (1.7 has list_groups, not list/describe_consumer_groups) shows state and members',
+  'librdkafka group: subscribe, rebalance between two members, manual commit, committed(); AdminClient list_groups and list_consumer_groups/describe_consumer_groups (librdkafka ListConsumerGroups/DescribeConsumerGroups) show state and members',
   async () => {
     const started = Date.now();
     const topic = 'rk-rebalance';
@@ -94,6 +105,39 @@ testIfPython(
       expect(decodeAssignment(Buffer.from(m?.assignment ?? '', 'hex')).assigned).toEqual([{ topic, partitions: share }]);
     }
 
+    // list_consumer_groups (ListGroups to every broker): the group once, Stable, not a simple group; no errors.
+    expect(r.adminListed.errors).toEqual([]);
+    expect(r.adminListed.valid.filter((l) => l.groupId === group)).toEqual([{ groupId: group, isSimple: false, state: 'Stable' }]);
+    // describe_consumer_groups (FindCoordinator + DescribeGroups): the coordinator list_groups found, the
+    // assignor, each member's ids, host and the partitions it was assigned; an unknown group is Dead,
+    // without an error, as Kafka answers it.
+    const [described, unknown] = r.adminDescribed;
+    expect({ id: described.groupId, error: described.error, simple: described.isSimple, assignor: described.partitionAssignor, state: described.state }).toEqual({
+      id: group,
+      error: null,
+      simple: false,
+      assignor: g.protocol,
+      state: 'Stable',
+    });
+    expect(described.coordinator).toEqual({ id: g.broker, host: '127.0.0.1', port: fx.cluster.brokerPort(g.broker) });
+    const described2 = new Map(described.members.map((m) => [m.consumerId, m]));
+    expect([...described2.keys()].sort()).toEqual([r.bothJoin.a.memberId, r.bothJoin.b.memberId].sort());
+    for (const [join, clientId, share] of [[r.bothJoin.a, 'rk-a', aShare], [r.bothJoin.b, 'rk-b', bShare]] as const) {
+      expect(described2.get(join.memberId)).toEqual({
+        consumerId: join.memberId,
+        clientId,
+        groupInstanceId: null,
+        host: '/127.0.0.1',
+        assignment: share.map((p) => [topic, p]),
+      });
+    }
+    expect({ id: unknown.groupId, error: unknown.error, state: unknown.state, members: unknown.members }).toEqual({
+      id: `${group}-unknown`,
+      error: null,
+      state: 'Dead',
+      members: [],
+    });
+
     // The second member left: a new generation with the first member alone, commits intact.
     expect(r.afterLeave.generation).toBeGreaterThan(r.bothJoin.a.generation);
     expect(r.a.assignment).toEqual([0, 1, 2, 3]);
@@ -102,7 +146,8 @@ testIfPython(
     expect(r.listedAfterLeave[0].members.map((m) => m.clientId)).toEqual(['rk-a']);
     process.stdout.write(
       `groups-librdkafka rebalance: generations ${r.firstJoin.generation} -> ${r.bothJoin.a.generation} -> ${r.afterLeave.generation}, ` +
-        `protocol ${g.protocol}, list_groups via broker ${g.broker}; ${Date.now() - started} ms\n`,
+        `protocol ${g.protocol}, list_groups via broker ${g.broker}; list_consumer_groups ${JSON.stringify(r.adminListed.valid)}, ` +
+        `describe_consumer_groups ${JSON.stringify(r.adminDescribed.map((d) => ({ id: d.groupId, state: d.state, coordinator: d.coordinator?.id, members: d.members.length })))}; ${Date.now() - started} ms\n`,
     );
   },
   180_000,

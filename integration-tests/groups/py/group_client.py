@@ -2,7 +2,7 @@
 
 usage: group_client.py SCENARIO BOOTSTRAP TOPIC PARTITIONS GROUP
   rebalance  two dynamic members: subscribe, rebalance between them, manual commit, committed(),
-             AdminClient.list_groups(); then the second leaves and the first takes everything back.
+             AdminClient.list_groups() and librdkafka's ListConsumerGroups/DescribeConsumerGroups; then the second leaves and the first takes everything back.
   static     two static members (group.instance.id); the first is closed and restarted under the
              same instance id within the session timeout: no rebalance must follow.
   records    a static and a dynamic member commit chosen offsets, then wait (stdin) so the test can
@@ -11,7 +11,8 @@ Prints one JSON line (the scenario's observations); 'records' then waits for std
 
 confluent-kafka 1.7 has no memberid() and no generation accessor: both are read from librdkafka's
 own 'cgrp' debug log ("JoinGroup response: GenerationId N, Protocol P, LeaderId L, my MemberId M").
-AdminClient in 1.7 offers list_groups() only (list_consumer_groups/describe_consumer_groups came in 2.0).
+AdminClient in 1.7 offers list_groups() only (list_consumer_groups/describe_consumer_groups came in 2.0);
+rdkafka_admin.py calls the librdkafka 2.0.2 functions those 2.0 methods wrap.
 """
 import json
 import logging
@@ -21,6 +22,7 @@ import time
 
 from confluent_kafka import Consumer, TopicPartition
 from confluent_kafka.admin import AdminClient
+from rdkafka_admin import RdKafkaAdmin
 
 scenario, bootstrap, topic, partitions, group = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
 JOIN_RE = re.compile(r'JoinGroup response: GenerationId (-?\d+), Protocol (\S*), LeaderId (\S*?)(?: \(me\))?, my MemberId (\S*), '
@@ -154,6 +156,14 @@ def rebalance():
         commits[m.name] = [[tp.partition, tp.offset, str(tp.error) if tp.error else None] for tp in result]
     committed_a = [[tp.partition, tp.offset] for tp in a.consumer.committed([TopicPartition(topic, p) for p in range(partitions)], timeout=10)]
     listed = stable_list(2)
+    # librdkafka's ListConsumerGroups / DescribeConsumerGroups (what AdminClient.list_consumer_groups()
+    # and describe_consumer_groups() call), with an unknown group alongside.
+    admin = RdKafkaAdmin(bootstrap)
+    try:
+        admin_listed = admin.list_consumer_groups()
+        admin_described = admin.describe_consumer_groups([group, group + '-unknown'])
+    finally:
+        admin.close()
     # The second member leaves (close sends LeaveGroup): the first takes every partition back.
     b.consumer.close()
     poll_until([a], lambda: split_evenly([a]) and a.join()['generation'] > both_join['a']['generation'], 'the first member to take back every partition')
@@ -162,6 +172,7 @@ def rebalance():
     listed_after = stable_list(1)
     result = {'firstJoin': first_join, 'bothJoin': both_join, 'shares': shares, 'afterLeave': after_leave, 'commits': commits, 'committed': committed_a,
               'committedAfterLeave': committed_after, 'listed': listed, 'listedAfterLeave': listed_after,
+              'adminListed': admin_listed, 'adminDescribed': admin_described,
               'a': member_report(a), 'b': member_report(b)}
     a.consumer.close()
     return result

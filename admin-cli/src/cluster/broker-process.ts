@@ -58,6 +58,11 @@ export interface BrokerProcessOptions {
   logLevel?: string;
   /** Extra `--override key=value` arguments. */
   overrides?: Readonly<Record<string, string>>;
+  /**
+   * Own process group (default false): a terminal's Ctrl-C then reaches only the starter, which stops
+   * the brokers itself (controlled shutdown while ZooKeeper still runs) instead of all at once.
+   */
+  detached?: boolean;
 }
 
 export class BrokerProcess {
@@ -79,11 +84,16 @@ export class BrokerProcess {
     const logFd = fs.openSync(options.logFile, 'a');
     let child: ChildProcess;
     try {
-      child = spawn(command, args, { cwd: REPO_ROOT, env: brokerEnv(options.logLevel ?? 'info'), stdio: ['ignore', logFd, logFd] });
+      child = spawn(command, args, {
+        cwd: REPO_ROOT,
+        env: brokerEnv(options.logLevel ?? 'info'),
+        stdio: ['ignore', logFd, logFd],
+        detached: options.detached === true,
+      });
     } finally {
       fs.closeSync(logFd); // the child holds its own copy
     }
-    const release = guardChild(child, 'samsa-broker-watchdog');
+    const release = guardChild(child, 'samsa-broker-watchdog', { detached: options.detached === true });
     const exited = new Promise<BrokerExit>((resolve) => {
       child.once('exit', (code, signal) => {
         release();

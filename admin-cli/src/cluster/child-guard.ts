@@ -40,9 +40,10 @@ function installExitHook(): void {
  * A tiny shell blocks in its builtin `read` on a pipe from this process and kills `pid` when the
  * pipe closes, i.e. when we are gone.
  */
-function spawnWatchdog(pid: number, name: string): ChildProcess {
+function spawnWatchdog(pid: number, name: string, detached: boolean): ChildProcess {
   const watchdog = spawn('/bin/sh', ['-c', 'read -r _; kill -9 "$1" 2>/dev/null', name, String(pid)], {
     stdio: ['pipe', 'ignore', 'ignore'],
+    detached,
   });
   watchdog.on('error', () => undefined); // without a watchdog the exit hook and stop() still apply
   watchdog.stdin?.on('error', () => undefined);
@@ -55,11 +56,13 @@ function spawnWatchdog(pid: number, name: string): ChildProcess {
 /**
  * Guards `child` until it exits: killed by the exit hook or the watchdog if this process goes first.
  * Returns the release function to call once the child has exited (before its pid can be reused).
+ * `detached`: the watchdog gets its own process group too, so the terminal's Ctrl-C that reaches
+ * this process does not kill the watchdog of a child that was detached to be stopped in order.
  */
-export function guardChild(child: ChildProcess, watchdogName: string): () => void {
+export function guardChild(child: ChildProcess, watchdogName: string, options: { detached?: boolean } = {}): () => void {
   installExitHook();
   liveChildren.add(child);
-  const watchdog = child.pid === undefined ? null : spawnWatchdog(child.pid, watchdogName);
+  const watchdog = child.pid === undefined ? null : spawnWatchdog(child.pid, watchdogName, options.detached === true);
   let released = false;
   return () => {
     if (released) return;

@@ -1,218 +1,127 @@
 /**
- * `npm start`: runs a local Samsa cluster until Ctrl-C: a ZooKeeper ensemble and N brokers.
+ * `samsa-cluster` (`npm start` = `samsa-cluster up`): runs a local Samsa cluster — a ZooKeeper
+ * ensemble and N brokers on loopback — until Ctrl-C, and the demo commands that act on it.
  *
  *   samsa-cluster up [--zookeepers 1|3|5] [--brokers N] [--first-port 9092] [--data-dir D] [--fresh]
+ *                    [--console-port 8080 | --no-console]
+ *   samsa-cluster status | stop-broker N [--graceful] | start-broker N | pause-broker N | resume-broker N
+ *                | stop-zookeeper N | start-zookeeper N   [--data-dir D]
  */
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
-import { ZkClient } from '../../../broker/src/zk';
-import { BrokerIdZNode, ControllerZNode } from '../../../broker/src/zk/znodes';
-import { BrokerProcess, propertiesText, tailFile } from './broker-process';
-import { freePorts, ZooKeeperEnsemble, type EnsembleSize } from './zookeeper-ensemble';
+import type { Argv } from 'yargs';
+import { runTool, toolParser } from '../tools/common/cli';
+import { ToolError } from '../tools/common/tool-error';
+import { REPO_ROOT } from './broker-process';
+import type { DemoAction } from './status-format';
+import type { EnsembleSize } from './zookeeper-ensemble';
 
-const REPO_ROOT = path.resolve(__dirname, '../../..');
-/** ZooKeeper's customary client port; the ensemble takes 2181, 2182, ... when they are free. */
-const FIRST_CLIENT_PORT = 2181;
+const USAGE = [
+  'samsa-cluster <command> [options]',
+  '',
+  'Runs a local Samsa cluster (`up`, what `npm start` does) and acts on the running one (the demo commands).',
+].join('\n');
 
-interface UpOptions {
-  zookeepers: EnsembleSize;
+export const DEFAULT_DATA_DIR = path.join(REPO_ROOT, '.samsa');
+
+interface UpArgs {
+  zookeepers: number;
   brokers: number;
   firstPort: number;
+  zookeeperPort: number;
   dataDir: string;
   fresh: boolean;
+  console: boolean;
+  consolePort: number;
+  sessionTimeoutMs: number;
 }
 
-interface LocalBroker {
+interface DemoArgs {
   id: number;
-  port: number;
-  logFile: string;
-  process: BrokerProcess;
+  dataDir: string;
+  graceful?: boolean;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const DEMO_COMMANDS: ReadonlyArray<[DemoAction['command'], string]> = [
+  ['stop-broker', 'kill -9 broker N (--graceful: SIGTERM, Kafka controlled shutdown)'],
+  ['start-broker', 'start stopped broker N again; returns once it is registered in ZooKeeper'],
+  ['pause-broker', 'SIGSTOP broker N: a zombie leader whose ZooKeeper session expires and who gets fenced'],
+  ['resume-broker', 'SIGCONT a paused broker N'],
+  ['stop-zookeeper', 'kill -9 ZooKeeper server N'],
+  ['start-zookeeper', 'start stopped ZooKeeper server N again'],
+];
 
-function ensureZooKeeperInstalled(): void {
-  const result = spawnSync('bash', [path.join(REPO_ROOT, 'scripts', 'ensure-zookeeper')], { stdio: 'inherit' });
-  if (result.status !== 0) process.exit(result.status ?? 1);
+function dataDirOption<T>(y: Argv<T>): Argv<T> {
+  return y.option('data-dir', { type: 'string', default: DEFAULT_DATA_DIR, describe: 'the data dir of the cluster (its cluster.json names the launcher)' });
 }
 
-/** The customary ports when all are free, else any free ones (a second cluster, a system ZooKeeper). */
-async function choosePorts(first: number, count: number): Promise<number[]> {
-  const preferred = Array.from({ length: count }, (_, i) => first + i);
-  const free = await Promise.all(
-    preferred.map(
-      (port) =>
-        new Promise<boolean>((resolve) => {
-          const probe = net.createServer();
-          probe.once('error', () => resolve(false));
-          probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
-        }),
-    ),
-  );
-  return free.every(Boolean) ? preferred : freePorts(count);
+function nonNegativeInteger(value: number, flag: string): number {
+  if (!Number.isInteger(value) || value < 0) throw new ToolError(`${flag} must be a non-negative integer, not ${String(value)}`);
+  return value;
 }
 
-async function up(options: UpOptions): Promise<void> {
-  ensureZooKeeperInstalled();
-  const zkDir = path.join(options.dataDir, 'zookeeper');
-  if (options.fresh) {
-    fs.rmSync(zkDir, { recursive: true, force: true });
-    for (let id = 1; id <= options.brokers; id++) fs.rmSync(path.join(options.dataDir, `broker-${id}`), { recursive: true, force: true });
-  }
-
-  let shuttingDown = false;
-  console.log(`samsa: starting a ZooKeeper ensemble of ${options.zookeepers} (data in ${zkDir})...`);
-  const ensemble = await ZooKeeperEnsemble.start({
-    size: options.zookeepers,
-    baseDir: zkDir,
-    keepData: true,
-    clientPorts: await choosePorts(FIRST_CLIENT_PORT, options.zookeepers),
-    tickTimeMs: 2000,
-    onUnexpectedExit: (id, description) => {
-      if (!shuttingDown) console.error(`samsa: ZooKeeper server ${id} ${description}; see ${path.join(zkDir, `zk-${id}`, 'zookeeper.log')}`);
-    },
-  });
-
-  console.log('samsa: ZooKeeper is up');
-  console.log(`  zookeeper.connect=${ensemble.connectString}`);
-  for (const server of ensemble.servers) {
-    console.log(`  server ${server.id}: pid ${server.pid ?? '-'}, client port ${server.clientPort}, log ${server.logFile}`);
-  }
-
-  const brokers: LocalBroker[] = [];
-  const stopAll = async (): Promise<void> => {
-    shuttingDown = true;
-    await Promise.all(brokers.map((b) => b.process.stop(30_000)));
-    await ensemble.stop({ signal: 'SIGTERM', graceMs: 10_000 });
-  };
-  try {
-    const ports = await choosePorts(options.firstPort, options.brokers);
-    for (let i = 0; i < options.brokers; i++) brokers.push(startBroker(options.dataDir, i + 1, ports[i] as number, ensemble.connectString, options.brokers));
-    for (const b of brokers) {
-      void b.process.exited.then((exit) => {
-        if (!shuttingDown) console.error(`samsa: broker ${b.id} exited (${exit.signal ?? `code ${exit.code ?? '?'}`}); see ${b.logFile}`);
-      });
-    }
-    await waitForBrokers(ensemble.connectString, brokers);
-  } catch (err) {
-    console.error(`samsa: ${err instanceof Error ? err.message : String(err)}`);
-    await stopAll();
-    process.exit(1);
-  }
-  console.log(`samsa: ${brokers.length} broker(s) up`);
-  console.log(`  bootstrap.servers=${brokers.map((b) => `127.0.0.1:${b.port}`).join(',')}`);
-  for (const b of brokers) console.log(`  broker ${b.id}: pid ${b.process.pid ?? '-'}, 127.0.0.1:${b.port}, log ${b.logFile}`);
-  console.log('samsa: press Ctrl-C to stop.');
-
-  const keepAlive = setInterval(() => undefined, 60_000);
-  await new Promise<void>((resolve) => {
-    const shutdown = (signal: NodeJS.Signals): void => {
-      if (shuttingDown) {
-        // a second Ctrl-C: no more grace
-        for (const b of brokers) b.process.kill('SIGKILL');
-        void ensemble.stop({ signal: 'SIGKILL' });
-        return;
-      }
-      console.log(`\nsamsa: ${signal}: stopping brokers, then ZooKeeper...`);
-      stopAll()
-        .catch((err: unknown) => console.error(`samsa: stopping failed: ${String(err)}`))
-        .finally(() => {
-          clearInterval(keepAlive);
-          process.off('SIGINT', shutdown);
-          process.off('SIGTERM', shutdown);
-          resolve();
-        });
-    };
-    process.on('SIGINT', shutdown);
-    process.on('SIGTERM', shutdown);
-  });
-  console.log('samsa: stopped.');
-}
-
-function startBroker(dataDir: string, id: number, port: number, zkConnect: string, brokerCount: number): LocalBroker {
-  const dir = path.join(dataDir, `broker-${id}`);
-  fs.mkdirSync(dir, { recursive: true });
-  const propertiesFile = path.join(dir, 'server.properties');
-  const rf = String(Math.min(3, brokerCount));
-  fs.writeFileSync(
-    propertiesFile,
-    propertiesText({
-      'broker.id': String(id),
-      listeners: `PLAINTEXT://127.0.0.1:${port}`,
-      'log.dirs': path.join(dir, 'logs'),
-      'zookeeper.connect': zkConnect,
-      'offsets.topic.replication.factor': rf,
-      'transaction.state.log.replication.factor': rf,
-      'transaction.state.log.min.isr': String(Math.min(2, brokerCount)),
-    }),
-  );
-  const logFile = path.join(dir, 'broker.log');
-  console.log(`samsa: starting broker ${id} on 127.0.0.1:${port} (log ${logFile})`);
-  return { id, port, logFile, process: BrokerProcess.spawn({ propertiesFile, logFile }) };
-}
-
-/** Waits until every broker is registered in /brokers/ids and a controller is elected. */
-async function waitForBrokers(zkConnect: string, brokers: readonly LocalBroker[], timeoutMs = 60_000): Promise<void> {
-  const zk = await ZkClient.connect({ connectString: zkConnect, sessionTimeoutMs: 10_000, connectTimeoutMs: 10_000 });
-  try {
-    const deadline = Date.now() + timeoutMs;
-    const pending = new Set(brokers.map((b) => b.id));
-    for (;;) {
-      for (const b of brokers) {
-        if (pending.has(b.id) && (await zk.exists(BrokerIdZNode.path(b.id))) !== null) {
-          pending.delete(b.id);
-          console.log(`samsa: broker ${b.id} registered`);
-        }
-        if (b.process.child.exitCode !== null) throw new Error(`broker ${b.id} exited during start-up; last lines of ${b.logFile}:\n${tailFile(b.logFile, 15)}`);
-      }
-      const controller = await zk.getOrNull(ControllerZNode.path);
-      if (pending.size === 0 && controller !== null) {
-        console.log(`samsa: controller is broker ${ControllerZNode.decode(controller.data).brokerId}`);
-        return;
-      }
-      if (Date.now() > deadline) throw new Error(`brokers ${[...pending].join(', ') || '(none)'} not registered / no controller after ${timeoutMs} ms`);
-      await sleep(250);
-    }
-  } finally {
-    await zk.close();
-  }
-}
-
-async function main(): Promise<void> {
-  await yargs(hideBin(process.argv))
-    .scriptName('samsa-cluster')
+/** Parses argv and runs the command; the exit code. */
+export async function samsaCluster(argv: readonly string[], out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
+  let result: Promise<number> = Promise.resolve(0);
+  let parser = toolParser('samsa-cluster', argv, USAGE)
     .command(
       'up',
-      'start a local cluster (a ZooKeeper ensemble and brokers) and run until Ctrl-C',
+      'start a local cluster (ZooKeeper ensemble + brokers), print where it is, run until Ctrl-C',
       (y) =>
-        y
+        dataDirOption(y)
           .option('zookeepers', { type: 'number', choices: [1, 3, 5], default: 3, describe: 'ZooKeeper servers in the ensemble' })
-          .option('brokers', { type: 'number', default: 3, describe: 'broker processes' })
-          .option('first-port', { type: 'number', default: 9092, describe: 'first broker port (brokers take consecutive ports when free)' })
-          .option('data-dir', { type: 'string', default: path.join(REPO_ROOT, '.samsa'), describe: 'where ZooKeeper and broker data lives' })
-          .option('fresh', { type: 'boolean', default: false, describe: 'delete existing ZooKeeper and broker data first' }),
-      async (argv) => {
-        if (!Number.isInteger(argv.brokers) || argv.brokers < 1) throw new Error('--brokers must be a positive integer');
-        await up({
-          zookeepers: argv.zookeepers as EnsembleSize,
-          brokers: argv.brokers,
-          firstPort: argv['first-port'],
-          dataDir: path.resolve(argv['data-dir']),
-          fresh: argv.fresh,
-        });
+          .option('brokers', { type: 'number', default: 3, describe: 'broker processes (ids 1..N)' })
+          .option('first-port', { type: 'number', default: 9092, describe: 'first broker port (consecutive ports when free, else any free ones)' })
+          .option('zookeeper-port', { type: 'number', default: 2181, describe: 'first ZooKeeper client port (likewise)' })
+          .option('fresh', { type: 'boolean', default: false, describe: 'delete the existing ZooKeeper and broker data first' })
+          .option('console', { type: 'boolean', default: true, describe: 'serve the web console (--no-console: only the control API, on a free port)' })
+          .option('console-port', { type: 'number', default: 8080, describe: 'the console port (0 = any free port)' })
+          .option('session-timeout-ms', { type: 'number', default: 6000, describe: "the brokers' zookeeper.session.timeout.ms" }),
+      (a) => {
+        const args = a as unknown as UpArgs;
+        if (!Number.isInteger(args.brokers) || args.brokers < 1) throw new ToolError('--brokers must be a positive integer');
+        // The launcher prints its own lines; the console's pino logs (in this process) only warn.
+        process.env.LOG_LEVEL ??= 'warn';
+        result = import('./cluster-up').then(({ clusterUp }) =>
+          clusterUp({
+            zookeepers: args.zookeepers as EnsembleSize,
+            brokers: args.brokers,
+            firstPort: nonNegativeInteger(args.firstPort, '--first-port'),
+            firstZooKeeperPort: nonNegativeInteger(args.zookeeperPort, '--zookeeper-port'),
+            dataDir: path.resolve(args.dataDir),
+            fresh: args.fresh,
+            consolePort: args.console ? nonNegativeInteger(args.consolePort, '--console-port') : null,
+            sessionTimeoutMs: nonNegativeInteger(args.sessionTimeoutMs, '--session-timeout-ms'),
+          }),
+        );
       },
     )
-    .demandCommand(1, 'say what to do, e.g. `up`')
-    .strict()
-    .help()
-    .parseAsync();
+    .command('status', 'show the running cluster: ZooKeeper servers, brokers, the controller', dataDirOption, (a) => {
+      const args = a as unknown as DemoArgs;
+      result = import('./cluster-commands').then(({ statusCommand }) => statusCommand(path.resolve(args.dataDir), out));
+    });
+  for (const [command, describe] of DEMO_COMMANDS) {
+    parser = parser.command(
+      `${command} <id>`,
+      describe,
+      (y) => {
+        const withId = dataDirOption(y).positional('id', { type: 'number', describe: command.endsWith('zookeeper') ? 'ZooKeeper server id' : 'broker id' });
+        return command === 'stop-broker' ? withId.option('graceful', { type: 'boolean', default: false, describe: 'controlled shutdown (SIGTERM) instead of kill -9' }) : withId;
+      },
+      (a) => {
+        const args = a as unknown as DemoArgs;
+        const id = nonNegativeInteger(args.id, 'the id');
+        const action: DemoAction = command === 'stop-broker' ? { command, id, graceful: args.graceful === true } : { command, id };
+        result = import('./cluster-commands').then(({ demoCommand }) => demoCommand(path.resolve(args.dataDir), action, out));
+      },
+    );
+  }
+  await parser.demandCommand(1, 'say what to do, e.g. `samsa-cluster up` (see --help)').parseAsync();
+  return result;
 }
 
-main().catch((err: unknown) => {
-  console.error(`samsa: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+if (require.main === module) {
+  void runTool('samsa: ', () => samsaCluster(process.argv.slice(2))).then(() => {
+    // `up` leaves nothing to wait for once stopped; exit even if a library kept a handle open.
+    if (process.argv[2] === 'up') process.exit(process.exitCode ?? 0);
+  });
+}

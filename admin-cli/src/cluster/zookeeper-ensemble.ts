@@ -34,6 +34,10 @@ export interface ZooKeeperEnsembleOptions {
   javaOptions?: readonly string[];
   /** Called when a server exits without being stopped through this object (a crash). */
   onUnexpectedExit?: (id: number, description: string) => void;
+  /** Called when a starting server first serves (start() and startServer()), for progress lines. */
+  onServing?: (id: number, mode: ServerMode) => void;
+  /** Each server in its own process group (see BrokerProcessOptions.detached). Default false. */
+  detached?: boolean;
 }
 
 export interface ZooKeeperServerInfo {
@@ -167,6 +171,7 @@ export class ZooKeeperEnsemble {
     private readonly startTimeoutMs: number,
     private readonly onUnexpectedExit: ((id: number, description: string) => void) | undefined,
     servers: ServerState[],
+    private readonly hooks: Pick<ZooKeeperEnsembleOptions, 'onServing' | 'detached'> = {},
   ) {
     this.servers_ = servers;
   }
@@ -221,6 +226,7 @@ export class ZooKeeperEnsemble {
       options.startTimeoutMs ?? 60_000,
       options.onUnexpectedExit,
       servers,
+      { onServing: options.onServing, detached: options.detached },
     );
     try {
       for (const server of servers) ensemble.spawn(server);
@@ -315,7 +321,7 @@ export class ZooKeeperEnsemble {
           'org.apache.zookeeper.server.quorum.QuorumPeerMain',
           server.configFile,
         ],
-        { cwd: server.dir, stdio: ['ignore', logFd, logFd], detached: false },
+        { cwd: server.dir, stdio: ['ignore', logFd, logFd], detached: this.hooks.detached === true },
       );
     } finally {
       fs.closeSync(logFd); // the child holds its own copy
@@ -323,7 +329,7 @@ export class ZooKeeperEnsemble {
     server.child = child;
     server.exitDescription = null;
     server.stopping = false;
-    const release = guardChild(child, 'samsa-zk-watchdog');
+    const release = guardChild(child, 'samsa-zk-watchdog', { detached: this.hooks.detached === true });
     server.exited = new Promise<void>((resolve) => {
       const onGone = (description: string): void => {
         release(); // before the pid can be reused
@@ -345,7 +351,10 @@ export class ZooKeeperEnsemble {
         throw this.startupError(server, server.exitDescription ?? 'is not running');
       }
       const mode = await this.mode(server.id);
-      if (mode !== 'down') return;
+      if (mode !== 'down') {
+        this.hooks.onServing?.(server.id, mode);
+        return;
+      }
       if (Date.now() >= deadline) {
         throw this.startupError(server, `is not serving after ${timeoutMs} ms`);
       }

@@ -118,11 +118,11 @@ export async function freePorts(count: number): Promise<number[]> {
 }
 
 /** Sends a ZooKeeper four-letter word (srvr, ruok, stat, ...) and returns the whole answer. */
-export function fourLetterWord(port: number, word: string, timeoutMs = 2000): Promise<string> {
+export function fourLetterWord(port: number, word: string, timeoutMs = 2000, host = '127.0.0.1'): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    const socket = net.connect({ host: '127.0.0.1', port });
-    const timer = setTimeout(() => socket.destroy(new Error(`'${word}' on port ${port} timed out`)), timeoutMs);
+    const socket = net.connect({ host, port });
+    const timer = setTimeout(() => socket.destroy(new Error(`'${word}' on ${host}:${port} timed out`)), timeoutMs);
     socket.on('connect', () => socket.end(word));
     socket.on('data', (chunk) => chunks.push(chunk));
     socket.on('error', (err) => {

@@ -2,7 +2,6 @@
  * Who in the ZooKeeper ensemble answers, and who leads: `srvr` (whitelisted by default since 3.5) sent to
  * every server of the connect string about once a second.
  */
-import net from 'node:net';
 import { fourLetterWord } from '../cluster/zookeeper-ensemble';
 import type { ZooKeeperMode, ZooKeeperServerView } from './cluster-model';
 
@@ -27,24 +26,6 @@ export function parseSrvrMode(answer: string): ZooKeeperMode {
   const m = /^Mode: (\w+)/m.exec(answer);
   const mode = m?.[1];
   return mode === 'leader' || mode === 'follower' || mode === 'observer' || mode === 'standalone' ? mode : 'down';
-}
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
-
-/** fourLetterWord talks to loopback only; a remote server (e.g. in docker compose) gets the same exchange. */
-function srvr(host: string, port: number, timeoutMs: number): Promise<string> {
-  if (LOOPBACK.has(host)) return fourLetterWord(port, 'srvr', timeoutMs);
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    const socket = net.connect({ host, port });
-    socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`srvr to ${host}:${port} timed out`)));
-    socket.on('connect', () => socket.end('srvr'));
-    socket.on('data', (c: Buffer) => chunks.push(c));
-    socket.on('error', reject);
-    socket.on('close', (hadError) => {
-      if (!hadError) resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-  });
 }
 
 export class EnsemblePoller {
@@ -76,7 +57,7 @@ export class EnsemblePoller {
   }
 
   private async poll(): Promise<void> {
-    const modes = await Promise.all(this.servers.map((s) => srvr(s.host, s.port, Math.min(800, this.intervalMs)).then(parseSrvrMode, () => 'down' as const)));
+    const modes = await Promise.all(this.servers.map((s) => fourLetterWord(s.port, 'srvr', Math.min(800, this.intervalMs), s.host).then(parseSrvrMode, () => 'down' as const)));
     if (this.closed) return;
     let changed = false;
     this.servers.forEach((s, i) => {

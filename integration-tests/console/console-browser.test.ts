@@ -4,10 +4,8 @@
  * of an orders partition (orders-0, or the next one when orders-0 is led by the controller) is stopped
  * from the page, the page shows the new leader, the shrunk ISR and the timeline within 10 s; the broker
  * is started again from the page and the ISR expands. Screenshots go to
- * $SAMSA_TEST_ARTIFACTS (default <repo>/.scratch/artifacts/); the last one is also docs/images/console.png.
- *
- * When the launcher does not (yet) serve the console, the console server runs in-process over the
- * integration harness's cluster with a harness ClusterControl instead (said on stdout).
+ * $SAMSA_TEST_ARTIFACTS (default <repo>/.scratch/artifacts/).
+ * SAMSA_UPDATE_README_IMAGE=1 also copies one screenshot to docs/images/console.png.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,9 +14,8 @@ import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { freePorts } from '../../admin-cli/src/cluster/zookeeper-ensemble';
-import { startConsoleServer, type ConsoleServer } from '../../admin-cli/src/console/console-server';
-import { KafkaCluster, REPO_ROOT } from '../helpers/kafka-cluster';
-import { harnessControl } from './harness-control';
+import { startConsoleServer } from '../../admin-cli/src/console/console-server';
+import { REPO_ROOT } from '../helpers/kafka-cluster';
 
 const CHROMIUM = process.env.SAMSA_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = process.env.SAMSA_TEST_ARTIFACTS ?? path.join(REPO_ROOT, '.scratch', 'artifacts');
@@ -42,7 +39,6 @@ interface RunningCluster {
   url: string;
   bootstrapServers: string;
   zookeeperConnect: string;
-  how: string;
   stop(): Promise<void>;
 }
 
@@ -55,8 +51,8 @@ function groupAlive(pid: number): boolean {
   }
 }
 
-/** `samsa-cluster up` as a child in its own process group; null when it serves no console. */
-async function startLauncher(dataDir: string): Promise<RunningCluster | null> {
+/** `samsa-cluster up` as a child in its own process group, once it has printed its ready lines. */
+async function startLauncher(dataDir: string): Promise<RunningCluster> {
   const [firstPort] = await freePorts(1);
   const args = ['--import', 'tsx', 'admin-cli/src/cluster/samsa-cluster.ts', 'up', '--data-dir', dataDir, '--fresh', '--first-port', String(firstPort), '--console-port', '0', '--zookeepers', '3', '--brokers', '3'];
   const child: ChildProcess = spawn(process.execPath, args, { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } });
@@ -96,32 +92,9 @@ async function startLauncher(dataDir: string): Promise<RunningCluster | null> {
   });
   if (found === null) {
     await stop();
-    console.log(`console browser test: the launcher serves no console yet; using the harness instead. Its output:\n${output.slice(-1500)}`);
-    return null;
+    throw new Error(`the launcher did not print its console line; its output:\n${output.slice(-1500)}`);
   }
-  return { url: found.url, bootstrapServers: found.bootstrap, zookeeperConnect: found.zookeeper, how: 'launcher', stop };
-}
-
-/** The fallback: a harness cluster and the console server in this process. */
-async function startHarness(): Promise<RunningCluster> {
-  const cluster = await KafkaCluster.start({ zookeepers: 3, brokers: 3 });
-  let server: ConsoleServer;
-  try {
-    server = await startConsoleServer({ zookeeperConnect: cluster.zkConnect, bootstrapServers: cluster.bootstrapServers, port: 0, control: harnessControl(cluster) });
-  } catch (err) {
-    await cluster.stop();
-    throw err;
-  }
-  return {
-    url: server.url,
-    bootstrapServers: cluster.bootstrapServers,
-    zookeeperConnect: cluster.zkConnect,
-    how: 'harness',
-    stop: async () => {
-      await server.close();
-      await cluster.stop();
-    },
-  };
+  return { url: found.url, bootstrapServers: found.bootstrap, zookeeperConnect: found.zookeeper, stop };
 }
 
 async function cellText(page: Page, selector: string): Promise<string> {
@@ -152,7 +125,7 @@ describeIfChromium('web console in headless Chromium', () => {
 
   beforeAll(async () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
-    running = (await startLauncher(dataDir)) ?? (await startHarness());
+    running = await startLauncher(dataDir);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   }, 240_000);
 
@@ -260,7 +233,7 @@ describeIfChromium('web console in headless Chromium', () => {
     );
     const elapsed = Date.now() - stoppedAt;
     const newLeader = Number(await cellText(page, `${P} td.leader`));
-    console.log(`console browser test (${(running as RunningCluster).how}): ${partition} leader ${leader} → ${newLeader} shown ${elapsed} ms after the click (controller: broker ${controller})`);
+    console.log(`console browser test: ${partition} leader ${leader} → ${newLeader} shown ${elapsed} ms after the click (controller: broker ${controller})`);
     expect(Number(await cellText(page, `${P} td.epoch`))).toBeGreaterThan(epochBefore);
     expect(await page.getAttribute(`[data-broker="${leader}"]`, 'data-state')).toBe('gone');
     expect(await page.getAttribute(P, 'class')).toContain('under-replicated');
@@ -270,7 +243,7 @@ describeIfChromium('web console in headless Chromium', () => {
     // The README shows the lesson's middle (a broker gone, a new leader, under-replicated partitions), one screen.
     const readme = path.join(ARTIFACTS, 'console-readme.png');
     await page.screenshot({ path: readme });
-    if (fs.statSync(readme).size < 300_000) {
+    if (process.env.SAMSA_UPDATE_README_IMAGE === '1' && fs.statSync(readme).size < 300_000) {
       fs.mkdirSync(path.dirname(README_IMAGE), { recursive: true });
       fs.copyFileSync(readme, README_IMAGE);
     }

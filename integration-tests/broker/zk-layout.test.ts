@@ -4,6 +4,7 @@
  * strings), ephemeral vs persistent, and the topic deletion protocol through /admin/delete_topics.
  */
 import fs from 'node:fs';
+import nodePath from 'node:path';
 import type { Admin } from 'kafkajs';
 import { ConfigResourceTypes } from 'kafkajs';
 import type { ZkNode } from '../../broker/src/zk';
@@ -182,6 +183,22 @@ test('/brokers/topics/<t> is version 3 JSON with topic_id, partitions and empty 
     expect(isKafkaRackUnawareAssignment(fx.cluster.brokerIds, map)).toBe(true);
   }
   expect(ids.size).toBe(2);
+});
+
+test("every replica's partition dir has Kafka 2.8's partition.metadata naming the topic_id of /brokers/topics/<t>", async () => {
+  const data = await json(TopicZNode.path(RF3));
+  const assignment = data.partitions as Record<string, number[]>;
+  let checked = 0;
+  for (const [p, replicas] of Object.entries(assignment)) {
+    for (const broker of replicas) {
+      const file = nodePath.join(fx.cluster.dataDir(broker), `${RF3}-${p}`, 'partition.metadata');
+      // Written when the replica's LeaderAndIsr (v5, with the topic id) reached it.
+      await waitFor(() => fs.existsSync(file) && fs.readFileSync(file, "utf8") !== "", `${file} written`, 15_000);
+      expect(fs.readFileSync(file, 'utf8')).toBe(`version: 0\ntopic_id: ${String(data.topic_id)}`);
+      checked++;
+    }
+  }
+  expect(checked).toBe(9);
 });
 
 test('partitions/<p>/state is version 1 {leader, leader_epoch 0, isr, controller_epoch}: preferred leader, all replicas in ISR', async () => {

@@ -20,6 +20,7 @@ import type { TopicPartition } from '../log/log-names';
 import type { LogReadInfo } from '../log/log-types';
 import type { LogAppendInfo } from '../log/log-validator';
 import { IsrWrites } from './isr-writes';
+import { reconcileLogTopicId } from './partition-topic-id';
 import { divergingEpoch, legacyOffsetsBefore, offsetForTimestamp } from './partition-offsets';
 import { ErrorCode, KafkaProtocolError, ZERO_UUID } from '../protocol';
 import type { LeaderAndIsrPartitionState } from '../protocol/generated/leader-and-isr-request';
@@ -43,6 +44,8 @@ export class Partition {
   private readonly logger: Logger;
   private _log: Log | undefined;
   private _topicId: string = ZERO_UUID;
+  /** The topic id the open log's partition.metadata agrees with (undefined: not checked yet). */
+  private logTopicId: string | undefined;
   private _leaderEpoch = -1;
   private leaderEpochStartOffset: number | null = null;
   private _zkVersion = -1;
@@ -126,9 +129,14 @@ export class Partition {
 
   /** Opens (or creates) the local log; a newly attached log gets the checkpointed high watermark. */
   async createLogIfNotExists(): Promise<Log> {
-    if (this._log !== undefined && !this._log.isClosed) return this._log;
+    if (this._log !== undefined && !this._log.isClosed) {
+      // A topic id learnt after the log was opened is recorded (or checked) now.
+      if (this.logTopicId !== this._topicId) this._topicId = this.logTopicId = await reconcileLogTopicId(this._log.dir, this.name, this._topicId);
+      return this._log;
+    }
     const config = await this.deps.fetchLogConfig?.(this.topicPartition.topic);
     const log = await this.deps.logManager.getOrCreateLog(this.topicPartition, config);
+    this._topicId = this.logTopicId = await reconcileLogTopicId(log.dir, this.name, this._topicId);
     const checkpointed = await this.deps.checkpointedHighWatermark(this.topicPartition);
     if (checkpointed === undefined) this.logger.info(`No checkpointed highwatermark is found for partition ${this.name}`);
     this._log = log;

@@ -23,6 +23,7 @@ import { type Logger, rootLogger } from '../common/logger';
 import type { ScheduledTask, Scheduler } from '../common/scheduler';
 import { SYSTEM_TIME, type Time } from '../common/time';
 import { LeaderEpochCheckpointFile } from './checkpoints/leader-epoch-checkpoint-file';
+import { PartitionMetadataFile } from './checkpoints/partition-metadata-file';
 import type { CleanerConfig } from './cleaner/cleaner-config';
 import type { LogCleaner } from './cleaner/log-cleaner';
 import { LogDirCheckpoints } from './checkpoints/log-dir-checkpoints';
@@ -232,6 +233,7 @@ export class LogManager {
     const logLogger = this.parentLogger.child({ component: 'Log', topic: tp.topic, partition: tp.partition });
     const checkpoint = LeaderEpochCheckpointFile.forDir(partitionDir);
     await checkpoint.createIfMissing();
+    await PartitionMetadataFile.forDir(partitionDir).createIfMissing();
     const cache = await LeaderEpochFileCache.load(tp, checkpoint, logLogger);
     const log = await Log.load({
       dir: partitionDir,

@@ -2,7 +2,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { ErrorCode } from '../protocol';
 import { batch, batchOffsets } from '../log/testing/log-test-utils';
-import { type ServingFixture, becomeLeader, leaderAndIsrRequest, startServing, updateMetadataRequest } from './testing/replica-test-utils';
+import { type ServingFixture, TEST_TOPIC_ID, becomeLeader, leaderAndIsrRequest, startServing, updateMetadataRequest } from './testing/replica-test-utils';
 import type { FetchParams } from './types';
 
 const tp = { topic: 't', partition: 0 };
@@ -69,6 +69,23 @@ describe('ReplicaManager', () => {
       { topicPartition: tp, errorCode: ErrorCode.STALE_CONTROLLER_EPOCH },
       { topicPartition: { topic: 't', partition: 1 }, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION },
     ]);
+  });
+
+  it("records the LeaderAndIsr topic id in the partition dir's partition.metadata, as Kafka 2.8 writes it", async () => {
+    await becomeLeader(f, [{ ...tp, leader: 1 }]);
+    expect(await fsp.readFile(path.join(f.dir, 't-0', 'partition.metadata'), 'utf8')).toBe(`version: 0\ntopic_id: ${TEST_TOPIC_ID}`);
+    expect(f.replicaManager.getPartition(tp)!.topicId).toBe(TEST_TOPIC_ID);
+  });
+
+  it("answers INCONSISTENT_TOPIC_ID when the partition dir's partition.metadata names another topic id (a deleted topic's leftover log)", async () => {
+    await fsp.mkdir(path.join(f.dir, 't-0'));
+    await fsp.writeFile(path.join(f.dir, 't-0', 'partition.metadata'), 'version: 0\ntopic_id: AAAAAAAAAAAAAAAAAAAAAg');
+    f.replicaManager.maybeUpdateMetadataCache(1, updateMetadataRequest([{ ...tp, leader: 1 }]));
+    const res = await f.replicaManager.becomeLeaderOrFollower(2, leaderAndIsrRequest([{ ...tp, leader: 1 }]));
+    expect(res.partitionErrors).toEqual([{ topicPartition: tp, errorCode: ErrorCode.INCONSISTENT_TOPIC_ID }]);
+    expect(f.replicaManager.getPartition(tp)!.isLeader).toBe(false);
+    // The file is left as it was: the leftover log is not claimed for the new topic.
+    expect(await fsp.readFile(path.join(f.dir, 't-0', 'partition.metadata'), 'utf8')).toBe('version: 0\ntopic_id: AAAAAAAAAAAAAAAAAAAAAg');
   });
 
   it('fails appends with UNKNOWN_TOPIC_OR_PARTITION for unknown partitions and NOT_LEADER_OR_FOLLOWER on a follower', async () => {

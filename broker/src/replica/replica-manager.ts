@@ -46,10 +46,15 @@ import { type DeleteRecordsPartitionResult, type FetchParams, type LogReadResult
 const EPOCH_DURING_DELETE = -2;
 const NO_EPOCH = -1;
 
-/** What the ReplicaManager asks of the fetchers (the ReplicaFetcherManager; tests may record instead). */
 /** Partitions of one LeaderAndIsr request changing state at once (their log opens and checkpoint writes overlap). */
 const STATE_CHANGE_PARALLELISM = 16;
 
+/** A failed become-leader/follower: INCONSISTENT_TOPIC_ID from the log's partition.metadata, else a storage error. */
+function stateChangeErrorCode(err: unknown): number {
+  return err instanceof KafkaProtocolError && err.code === ErrorCode.INCONSISTENT_TOPIC_ID ? err.code : ErrorCode.KAFKA_STORAGE_ERROR;
+}
+
+/** What the ReplicaManager asks of the fetchers (the ReplicaFetcherManager; tests may record instead). */
 export interface ReplicaFetcherHooks {
   removeFetcherForPartitions(partitions: readonly TopicPartition[]): void | Promise<void>;
   addFetcherForPartitions(partitions: readonly InitialFetchState[]): void | Promise<void>;
@@ -269,7 +274,7 @@ export class ReplicaManager {
             if (highWatermarkIncremented) this.tryCompleteDelayedRequests(p.topicPartition);
           } catch (err) {
             this.logger.error({ err }, `Skipped the become-leader state change for ${tpKey(p.topicPartition)}: error while opening its log`);
-            errors.set(tpKey(p.topicPartition), { topicPartition: p.topicPartition, errorCode: ErrorCode.KAFKA_STORAGE_ERROR });
+            errors.set(tpKey(p.topicPartition), { topicPartition: p.topicPartition, errorCode: stateChangeErrorCode(err) });
           }
         });
       }
@@ -286,7 +291,7 @@ export class ReplicaManager {
             }
           } catch (err) {
             this.logger.error({ err }, `Skipped the become-follower state change for ${tpKey(p.topicPartition)}: error while opening its log`);
-            errors.set(tpKey(p.topicPartition), { topicPartition: p.topicPartition, errorCode: ErrorCode.KAFKA_STORAGE_ERROR });
+            errors.set(tpKey(p.topicPartition), { topicPartition: p.topicPartition, errorCode: stateChangeErrorCode(err) });
           }
         });
         await hooks?.removeFetcherForPartitions(changed.map((p) => p.topicPartition));

@@ -25,3 +25,10 @@ export {
   type LeaderEpochCheckpoint,
 } from './leader-epoch-checkpoint-file';
 export { LogDirCheckpoints, type CheckpointedLog } from './log-dir-checkpoints';
+export {
+  PartitionMetadataFile,
+  PartitionMetadataFileError,
+  PARTITION_METADATA_FILE,
+  formatPartitionMetadata,
+  parsePartitionMetadata,
+} from './partition-metadata-file';

@@ -193,7 +193,7 @@ test("every replica's partition dir has Kafka 2.8's partition.metadata naming th
     for (const broker of replicas) {
       const file = nodePath.join(fx.cluster.dataDir(broker), `${RF3}-${p}`, 'partition.metadata');
       // Written when the replica's LeaderAndIsr (v5, with the topic id) reached it.
-      await waitFor(() => fs.existsSync(file) && fs.readFileSync(file, "utf8") !== "", `${file} written`, 15_000);
+      await waitFor(() => fs.existsSync(file) && fs.readFileSync(file, 'utf8') !== '', `${file} written`, 15_000);
       expect(fs.readFileSync(file, 'utf8')).toBe(`version: 0\ntopic_id: ${String(data.topic_id)}`);
       checked++;
     }

@@ -77,6 +77,15 @@ test('console round trip: keyed lines in, the same keys and values out with part
   const one = await tool('kafka-console-consumer', ['--topic', 'console', '--partition', String(parsed[0]?.partition ?? 0), '--offset', 'earliest', '--max-messages', '1', '--property', 'print.offset=true', '--property', 'print.timestamp=true']);
   expect(one.stdout).toMatch(/^CreateTime:\d{13}\tOffset:0\t\d\n$/);
   expect(one.stderr).toBe('Processed a total of 1 messages\n');
+  // --partition assigns (Kafka's ConsoleConsumer): a numeric offset reads from there, one past the end
+  // resets to the end (auto.offset.reset=latest) and nothing arrives; no group is ever joined.
+  const p0 = String(parsed[0]?.partition ?? 0);
+  const count0 = parsed.filter((x) => x.partition === parsed[0]?.partition).length;
+  const fromOne = await tool('kafka-console-consumer', ['--topic', 'console', '--partition', p0, '--offset', '1', '--timeout-ms', '1500', '--property', 'print.offset=true', '--property', 'print.value=false']);
+  expect(fromOne.stdout).toBe(Array.from({ length: count0 - 1 }, (_, i) => `Offset:${i + 1}\n`).join(''));
+  const beyond = await tool('kafka-console-consumer', ['--topic', 'console', '--partition', p0, '--offset', '999', '--timeout-ms', '1500']);
+  expect({ code: beyond.code, stdout: beyond.stdout }).toEqual({ code: 0, stdout: '' });
+  expect((await tool('kafka-consumer-groups', ['--list'])).stdout.split('\n').filter((g) => g.startsWith('console-consumer-'))).toEqual([]);
 
   const idle = await tool('kafka-console-consumer', ['--topic', 'console', '--timeout-ms', '1500']);
   expect(idle).toEqual({ code: 0, stdout: '', stderr: 'ERROR Error processing message, terminating consumer process: org.apache.kafka.common.errors.TimeoutException\nProcessed a total of 0 messages\n' });

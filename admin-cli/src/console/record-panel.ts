@@ -4,10 +4,10 @@
  * consuming reads a partition from its leader (Fetch) starting at an offset.
  */
 import { ApiKey, ErrorCode, errorForCode } from '../../../broker/src/protocol';
-import { defaultFetchPartition, defaultFetchRequest } from '../../../broker/src/protocol/generated/fetch-request';
-import { decodeRecordBatches, encodeRecordBatchSync } from '../../../broker/src/protocol/records';
+import { encodeRecordBatchSync } from '../../../broker/src/protocol/records';
 import { AdminConnection } from '../tools/common/admin-connection';
 import { listOffsets } from '../tools/common/group-admin';
+import { fetchPartition } from '../tools/common/partition-fetch';
 
 export interface ProduceInput {
   topic: string;
@@ -120,25 +120,12 @@ export class RecordPanel {
         const from = (latest ?? 0n) - BigInt(input.max);
         offset = from > (earliest ?? 0n) ? from : (earliest ?? 0n);
       }
-      const res = await conn.sendToBroker(leader, ApiKey.Fetch, {
-        ...defaultFetchRequest(),
-        replicaId: -1,
-        maxBytes: 1 << 20,
-        topics: [{ topic: input.topic, partitions: [{ ...defaultFetchPartition(), partition: input.partition, fetchOffset: offset, partitionMaxBytes: 1 << 20 }] }],
-      });
-      const p = res.responses[0]?.partitionResponses[0];
-      if (p === undefined) throw new Error(`broker ${leader} did not answer for ${input.topic}-${input.partition}`);
-      if (p.errorCode !== ErrorCode.NONE) throw Object.assign(new Error(errorForCode(p.errorCode).message), { kafkaErrorCode: p.errorCode });
-      const records: ConsumedRecord[] = [];
-      const decoded = p.recordSet === null ? [] : (await decodeRecordBatches(p.recordSet)).batches;
-      for (const b of decoded) {
-        if (b.isControl) continue;
-        for (const r of b.records) {
-          if (r.offset < offset || records.length >= input.max) continue;
-          records.push({ offset: r.offset.toString(), timestamp: r.timestamp.toString(), key: r.key?.toString('utf8') ?? null, value: r.value?.toString('utf8') ?? null });
-        }
-      }
-      return { topic: input.topic, partition: input.partition, leader, highWatermark: p.highWatermark.toString(), records };
+      const fetched = await fetchPartition(conn, leader, tp, offset, { maxWaitMs: 0, maxBytes: 1 << 20 });
+      if (fetched.errorCode !== ErrorCode.NONE) throw Object.assign(new Error(errorForCode(fetched.errorCode).message), { kafkaErrorCode: fetched.errorCode });
+      const records: ConsumedRecord[] = fetched.records
+        .slice(0, input.max)
+        .map((r) => ({ offset: r.offset.toString(), timestamp: r.timestamp.toString(), key: r.key?.toString('utf8') ?? null, value: r.value?.toString('utf8') ?? null }));
+      return { topic: input.topic, partition: input.partition, leader, highWatermark: fetched.highWatermark.toString(), records };
     });
   }
 

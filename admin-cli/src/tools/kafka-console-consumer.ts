@@ -5,7 +5,7 @@
  * --max-messages, after --timeout-ms without a record, or on SIGINT/SIGTERM, then prints
  * `Processed a total of N messages` on stderr.
  */
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { runTool, toolParser } from './common/cli';
 import { ToolError } from './common/tool-error';
 import { DefaultMessageFormatter, parseKeyValueArgs, type ConsoleRecord, type TimestampTypeName } from './console-message-format';
@@ -88,8 +88,6 @@ export function toConsoleRecord(partition: number, m: KafkaMessage): ConsoleReco
   return { partition, offset: m.offset, timestamp: m.timestamp, timestampType: type, key: m.key ?? null, value: m.value ?? null, headers };
 }
 
-type StopReason = { kind: 'done' } | { kind: 'timeout' } | { kind: 'error'; error: unknown };
-
 export interface ConsoleConsumerIo {
   out: (text: string) => void;
   err: (line: string) => void;
@@ -115,45 +113,101 @@ export async function kafkaConsoleConsumer(argv: readonly string[], io: ConsoleC
   // kafkajs and the protocol layer load only now, so --help and argument mistakes answer fast.
   const { ErrorCode } = await import('../../../broker/src/protocol');
   const { AdminConnection } = await import('./common/admin-connection');
-  const kafkajs = await import('kafkajs');
   const conn = await AdminConnection.connect({ bootstrapServers: cfg.bootstrapServer, clientId: 'console-consumer', timeoutMs: 5000 });
-  let partitionCount: number;
   try {
     const md = (await conn.metadata([cfg.topic])).topics.find((t) => t.name === cfg.topic);
     if (md === undefined || md.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) throw new ToolError(`Topic '${cfg.topic}' does not exist`);
-    partitionCount = md.partitions.length;
+    if (cfg.partition !== null && (cfg.partition < 0 || cfg.partition >= md.partitions.length)) throw new ToolError(`Partition ${cfg.partition} does not exist in topic ${cfg.topic}`);
+    const session = new ConsumeSession(cfg, io);
+    try {
+      if (cfg.partition !== null) {
+        // Kafka's ConsoleConsumer assigns the partition: no group, no offsets committed.
+        const { consumeAssignedPartition } = await import('./console-consumer-partition');
+        await consumeAssignedPartition(conn, cfg, cfg.partition, session);
+      } else {
+        await consumeInGroup(cfg, session);
+      }
+    } finally {
+      session.close();
+    }
   } finally {
     await conn.close();
   }
-  if (cfg.partition !== null && (cfg.partition < 0 || cfg.partition >= partitionCount)) throw new ToolError(`Partition ${cfg.partition} does not exist in topic ${cfg.topic}`);
+  return 0;
+}
 
+type Stop = { kind: 'done' } | { kind: 'timeout' } | { kind: 'error'; error: unknown };
+
+/** Counting, --max-messages, --timeout-ms and SIGINT/SIGTERM, shared by the group and the assigned-partition paths. */
+export class ConsumeSession {
+  processed = 0;
+  private stopped: Stop | null = null;
+  private resolveStop: (r: Stop) => void = () => undefined;
+  readonly finished: Promise<Stop>;
+  private idle: NodeJS.Timeout | undefined;
+  private readonly onSignal = (): void => this.stop({ kind: 'done' });
+
+  constructor(
+    private readonly cfg: ConsoleConsumerConfig,
+    private readonly io: ConsoleConsumerIo,
+  ) {
+    this.finished = new Promise<Stop>((resolve) => (this.resolveStop = resolve));
+    process.once('SIGINT', this.onSignal);
+    process.once('SIGTERM', this.onSignal);
+    if (cfg.maxMessages === 0) this.stop({ kind: 'done' });
+    this.armIdleTimer();
+  }
+
+  get isStopped(): boolean {
+    return this.stopped !== null;
+  }
+
+  stop(r: Stop): void {
+    if (this.stopped !== null) return;
+    this.stopped = r;
+    this.resolveStop(r);
+  }
+
+  /** Prints one record; false once consumption should end. */
+  emit(record: ConsoleRecord): boolean {
+    if (this.stopped !== null) return false;
+    this.io.out(this.cfg.formatter.format(record));
+    this.processed += 1;
+    this.armIdleTimer();
+    if (this.cfg.maxMessages !== null && this.processed >= this.cfg.maxMessages) this.stop({ kind: 'done' });
+    return this.stopped === null;
+  }
+
+  /** Waits for the end and reports it as Kafka's tool does; rethrows a consumer failure. */
+  async outcome(): Promise<void> {
+    const reason = await this.finished;
+    if (reason.kind === 'timeout') this.io.err('ERROR Error processing message, terminating consumer process: org.apache.kafka.common.errors.TimeoutException');
+    if (reason.kind === 'error') throw reason.error;
+  }
+
+  close(): void {
+    if (this.idle !== undefined) clearTimeout(this.idle);
+    process.off('SIGINT', this.onSignal);
+    process.off('SIGTERM', this.onSignal);
+    this.io.err(`Processed a total of ${this.processed} messages`);
+  }
+
+  private armIdleTimer(): void {
+    if (this.cfg.timeoutMs === null) return;
+    if (this.idle !== undefined) clearTimeout(this.idle);
+    this.idle = setTimeout(() => this.stop({ kind: 'timeout' }), this.cfg.timeoutMs);
+  }
+}
+
+/** --topic without --partition: a kafkajs group consumer (the named group, or a random one without commits). */
+async function consumeInGroup(cfg: ConsoleConsumerConfig, session: ConsumeSession): Promise<void> {
+  const kafkajs = await import('kafkajs');
   const kafka: Kafka = new kafkajs.Kafka({ clientId: 'console-consumer', brokers: cfg.bootstrapServer.split(','), logLevel: kafkajs.logLevel.NOTHING, connectionTimeout: 5000, retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 1000 } });
   const consumer = kafka.consumer({ groupId: cfg.groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, maxWaitTimeInMs: 250 });
-  let processed = 0;
-  let stopped: StopReason | null = null;
-  let stop: (r: StopReason) => void = () => undefined;
-  const finished = new Promise<StopReason>((resolve) => {
-    stop = (r) => {
-      if (stopped !== null) return;
-      stopped = r;
-      resolve(r);
-    };
-  });
-  let idle: NodeJS.Timeout | undefined;
-  const armIdleTimer = (): void => {
-    if (cfg.timeoutMs === null) return;
-    if (idle !== undefined) clearTimeout(idle);
-    idle = setTimeout(() => stop({ kind: 'timeout' }), cfg.timeoutMs);
-  };
-  const onSignal = (): void => stop({ kind: 'done' });
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
   try {
-    if (cfg.maxMessages === 0) stop({ kind: 'done' });
-    armIdleTimer();
     await consumer.connect();
     consumer.on(consumer.events.CRASH, (e) => {
-      if (!e.payload.restart) stop({ kind: 'error', error: e.payload.error });
+      if (!e.payload.restart) session.stop({ kind: 'error', error: e.payload.error });
     });
     await consumer.subscribe({ topic: cfg.topic, fromBeginning: cfg.start.kind === 'earliest' });
     await consumer.run({
@@ -162,50 +216,18 @@ export async function kafkaConsoleConsumer(argv: readonly string[], io: ConsoleC
       autoCommitInterval: 1000,
       eachBatchAutoResolve: false,
       eachBatch: async (p: EachBatchPayload) => {
-        if (cfg.partition !== null && p.batch.partition !== cfg.partition) return;
         for (const m of p.batch.messages) {
-          if (stopped !== null) return;
-          io.out(cfg.formatter.format(toConsoleRecord(p.batch.partition, m)));
+          if (session.isStopped) return;
+          session.emit(toConsoleRecord(p.batch.partition, m));
           p.resolveOffset(m.offset);
-          processed += 1;
-          armIdleTimer();
-          if (cfg.maxMessages !== null && processed >= cfg.maxMessages) stop({ kind: 'done' });
         }
         await p.heartbeat();
       },
     });
-    if (cfg.partition !== null) await seekPartition(kafka, consumer, cfg, partitionCount);
-    const reason = await finished;
-    if (reason.kind === 'timeout') io.err('ERROR Error processing message, terminating consumer process: org.apache.kafka.common.errors.TimeoutException');
-    if (reason.kind === 'error') throw reason.error;
+    await session.outcome();
   } finally {
-    if (idle !== undefined) clearTimeout(idle);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
     await consumer.disconnect().catch(() => undefined);
-    io.err(`Processed a total of ${processed} messages`);
   }
-  return 0;
-}
-
-/** --partition: only that partition is read (the others paused), from the asked offset. */
-async function seekPartition(kafka: Kafka, consumer: Consumer, cfg: ConsoleConsumerConfig, partitionCount: number): Promise<void> {
-  const p = cfg.partition ?? 0;
-  const others = Array.from({ length: partitionCount }, (_, i) => i).filter((i) => i !== p);
-  if (others.length > 0) consumer.pause([{ topic: cfg.topic, partitions: others }]);
-  let offset: string;
-  if (cfg.start.kind === 'offset') offset = cfg.start.offset.toString();
-  else {
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      const offsets = (await admin.fetchTopicOffsets(cfg.topic)).find((o) => o.partition === p);
-      offset = (cfg.start.kind === 'earliest' ? offsets?.low : offsets?.high) ?? '0';
-    } finally {
-      await admin.disconnect();
-    }
-  }
-  consumer.seek({ topic: cfg.topic, partition: p, offset });
 }
 
 if (require.main === module) void runTool('', () => kafkaConsoleConsumer(process.argv.slice(2)));

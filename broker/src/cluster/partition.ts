@@ -12,28 +12,27 @@
  * every remote replica that is in the ISR or caught up within replica.lag.time.max.ms; it only moves
  * up. Remote replicas' log end offsets are unknown (-1) until they fetch (`updateFollowerFetchState`),
  * so a leader whose ISR names other brokers keeps its high watermark until they do, as Kafka does.
- * The last stable offset equals the high watermark: there are no transactions yet.
+ * The last stable offset equals the high watermark: there are no transactions yet. Per-follower
+ * state rules are in replica.ts (Kafka's Replica), the Fetch/ListOffsets reads in partition-reads.ts.
  */
 import { type Logger, createLogger } from '../common/logger';
 import type { Log } from '../log/log';
 import type { TopicPartition } from '../log/log-names';
-import type { LogReadInfo } from '../log/log-types';
 import type { LogAppendInfo } from '../log/log-validator';
 import { IsrWrites } from './isr-writes';
 import { reconcileLogTopicId } from './partition-topic-id';
-import { divergingEpoch, legacyOffsetsBefore, offsetForTimestamp } from './partition-offsets';
+import { legacyOffsetsBefore } from './partition-offsets';
+import { checkCurrentLeaderEpoch, fetchOffsetForTimestampFromLog, notLeader, type PartitionReadState, readRecordsFromLog, type ReadRecordsParams } from './partition-reads';
+import { isFollowerOutOfSync, leaderHighWatermarkCandidate, resetForLeaderEpoch, syncRemoteReplicas, updateFetchState } from './replica';
 import { ErrorCode, KafkaProtocolError, ZERO_UUID } from '../protocol';
 import type { LeaderAndIsrPartitionState } from '../protocol/generated/leader-and-isr-request';
 import {
-  type FetchIsolation,
-  IsolationLevel,
   type LogOffsetMetadata,
   type OffsetSnapshot,
   type PartitionDeps,
   type PartitionReadInfo,
   type RemoteReplicaState,
   type TimestampAndOffsetResult,
-  UNKNOWN_OFFSET_METADATA,
 } from './partition-types';
 
 export * from './partition-types';
@@ -159,13 +158,7 @@ export class Partition {
     this._isr = new Set(isr);
     this._addingReplicas = [...state.addingReplicas];
     this._removingReplicas = [...state.removingReplicas];
-    const remote = new Set(this._assignment.filter((id) => id !== this.deps.localBrokerId));
-    for (const id of [...this.remoteReplicas.keys()]) if (!remote.has(id)) this.remoteReplicas.delete(id);
-    for (const id of remote) {
-      if (!this.remoteReplicas.has(id)) {
-        this.remoteReplicas.set(id, { brokerId: id, logEndOffset: { ...UNKNOWN_OFFSET_METADATA }, logStartOffset: -1, lastCaughtUpTimeMs: 0, lastFetchTimeMs: 0, lastFetchLeaderLogEndOffset: -1 });
-      }
-    }
+    syncRemoteReplicas(this.remoteReplicas, this._assignment, this.deps.localBrokerId);
   }
 
   /**
@@ -193,15 +186,7 @@ export class Partition {
     if (cache && cache.latestEpoch !== state.leaderEpoch) await cache.assign(state.leaderEpoch, startOffset);
     const isNewLeader = !this.isLeader;
     const now = this.deps.time.milliseconds();
-    for (const r of this.remoteReplicas.values()) {
-      r.lastCaughtUpTimeMs = this._isr.has(r.brokerId) ? now : 0;
-      r.lastFetchTimeMs = now;
-      r.lastFetchLeaderLogEndOffset = startOffset;
-      if (isNewLeader) {
-        r.logEndOffset = { ...UNKNOWN_OFFSET_METADATA };
-        r.logStartOffset = -1;
-      }
-    }
+    for (const r of this.remoteReplicas.values()) resetForLeaderEpoch(r, this._isr.has(r.brokerId), now, startOffset, isNewLeader);
     if (isNewLeader) this._leaderReplicaId = this.deps.localBrokerId;
     return { isNewLeader, highWatermarkIncremented: this.maybeIncrementLeaderHW(log) };
   }
@@ -234,12 +219,7 @@ export class Partition {
    * that are in the ISR or caught up recently; applied only when it moves the high watermark up.
    */
   maybeIncrementLeaderHW(log: Log, now = this.deps.time.milliseconds()): boolean {
-    let candidate: LogOffsetMetadata = { ...log.logEndOffsetMetadata };
-    for (const r of this.remoteReplicas.values()) {
-      if (r.logEndOffset.offset < candidate.offset && (now - r.lastCaughtUpTimeMs <= this.deps.replicaLagTimeMaxMs || this._isr.has(r.brokerId))) {
-        candidate = r.logEndOffset;
-      }
-    }
+    const candidate = leaderHighWatermarkCandidate(log.logEndOffsetMetadata, this.remoteReplicas.values(), this._isr, now, this.deps.replicaLagTimeMaxMs);
     const old = this.hw;
     const newer = candidate.offset > old.offset || (candidate.offset === old.offset && candidate.position >= 0 && old.position < 0);
     if (!newer || candidate.offset < log.logStartOffset) return false;
@@ -256,12 +236,7 @@ export class Partition {
     const r = this.remoteReplicas.get(brokerId);
     const log = this._log;
     if (r === undefined || log === undefined) return false;
-    if (fetchOffset.offset >= leaderEndOffset) r.lastCaughtUpTimeMs = Math.max(r.lastCaughtUpTimeMs, fetchTimeMs);
-    else if (fetchOffset.offset >= r.lastFetchLeaderLogEndOffset) r.lastCaughtUpTimeMs = Math.max(r.lastCaughtUpTimeMs, r.lastFetchTimeMs);
-    r.logStartOffset = followerStartOffset;
-    r.logEndOffset = { ...fetchOffset };
-    r.lastFetchLeaderLogEndOffset = leaderEndOffset;
-    r.lastFetchTimeMs = fetchTimeMs;
+    updateFetchState(r, fetchOffset, followerStartOffset, fetchTimeMs, leaderEndOffset);
     if (!this.isLeader) return false;
     if (!this._isr.has(brokerId)) {
       void this.maybeExpandIsr(brokerId).catch((err: unknown) => this.logger.error({ err }, `Error expanding the ISR of ${this.name}`));
@@ -311,7 +286,7 @@ export class Partition {
     const leaderEndOffset = log.logEndOffset;
     return [...this._isr].filter((id) => {
       const r = id === this.deps.localBrokerId ? undefined : this.remoteReplicas.get(id);
-      return r !== undefined && r.logEndOffset.offset !== leaderEndOffset && now - r.lastCaughtUpTimeMs > maxLagMs;
+      return r !== undefined && isFollowerOutOfSync(r, leaderEndOffset, now, maxLagMs);
     });
   }
 
@@ -344,19 +319,9 @@ export class Partition {
     if (target !== this.hw.offset) this.setHighWatermark(target);
   }
 
-  private checkCurrentLeaderEpoch(currentLeaderEpoch: number): void {
-    if (currentLeaderEpoch < 0) return;
-    if (this._leaderEpoch > currentLeaderEpoch) {
-      throw new KafkaProtocolError('FENCED_LEADER_EPOCH', `The leader epoch in the request ${currentLeaderEpoch} is older than the current leader epoch ${this._leaderEpoch} of ${this.name}`);
-    }
-    if (this._leaderEpoch < currentLeaderEpoch) {
-      throw new KafkaProtocolError('UNKNOWN_LEADER_EPOCH', `The leader epoch in the request ${currentLeaderEpoch} is newer than the current leader epoch ${this._leaderEpoch} of ${this.name}`);
-    }
-  }
-
   /** Kafka's localLogWithEpochOrException. */
   localLogWithEpochOrException(currentLeaderEpoch: number, requireLeader: boolean): Log {
-    this.checkCurrentLeaderEpoch(currentLeaderEpoch);
+    checkCurrentLeaderEpoch(currentLeaderEpoch, this._leaderEpoch, this.name);
     if (requireLeader && !this.isLeader) throw notLeader(this.name, this.deps.localBrokerId);
     if (this._log === undefined) throw notLeader(this.name, this.deps.localBrokerId);
     return this._log;
@@ -401,62 +366,22 @@ export class Partition {
     return { logStartOffset: log.logStartOffset, logEndOffset: { ...log.logEndOffsetMetadata }, highWatermark: { ...this.hw }, lastStableOffset: { ...this.hw } };
   }
 
-  /**
-   * Kafka's readRecords: offsets are taken before the read so appends during it never hold a follower
-   * back; consumers read below the high watermark (read_committed: the last stable offset).
-   */
-  async readRecords(o: {
-    fetchOffset: number;
-    currentLeaderEpoch: number;
-    lastFetchedEpoch: number;
-    maxBytes: number;
-    isolation: FetchIsolation;
-    fetchOnlyFromLeader: boolean;
-    minOneMessage: boolean;
-  }): Promise<PartitionReadInfo> {
+  /** Kafka's readRecords (partition-reads.ts), once the leader epoch and leadership checks pass. */
+  async readRecords(o: ReadRecordsParams): Promise<PartitionReadInfo> {
     const log = this.localLogWithEpochOrException(o.currentLeaderEpoch, o.fetchOnlyFromLeader);
-    const highWatermark = this.hw.offset;
-    const logStartOffset = log.logStartOffset;
-    const logEndOffset = log.logEndOffset;
-    const lastStableOffset = this.lastStableOffset;
-    if (o.lastFetchedEpoch >= 0) {
-      const diverging = divergingEpoch(this.deps.logManager.leaderEpochCache(this.topicPartition), log, o.lastFetchedEpoch, o.fetchOffset, this.name);
-      if (diverging !== undefined) {
-        const fetched: LogReadInfo = { records: Buffer.alloc(0), firstOffset: o.fetchOffset, fetchOffset: o.fetchOffset, segmentBaseOffset: -1, position: -1, firstEntryIncomplete: false, logStartOffset, logEndOffset };
-        return { fetched, highWatermark, logStartOffset, logEndOffset, lastStableOffset, fetchOffsetMetadata: { offset: o.fetchOffset, segmentBaseOffset: -1, position: -1 }, divergingEpoch: diverging };
-      }
-    }
-    const maxOffset = o.isolation === 'logEnd' ? undefined : o.isolation === 'highWatermark' ? highWatermark : lastStableOffset;
-    const fetched = await log.read(o.fetchOffset, o.maxBytes, { maxOffset, minOneMessage: o.minOneMessage });
-    return {
-      fetched,
-      highWatermark,
-      logStartOffset,
-      logEndOffset,
-      lastStableOffset,
-      fetchOffsetMetadata: { offset: o.fetchOffset, segmentBaseOffset: fetched.segmentBaseOffset, position: fetched.position },
-    };
+    return readRecordsFromLog(log, this.readState(), o);
   }
 
-  /**
-   * Kafka's fetchOffsetForTimestamp. Clients (isolationLevel given) are bounded by the high watermark
-   * (read_committed: the last stable offset) and get OFFSET_NOT_AVAILABLE while a new leader's high
-   * watermark is still below the start of its epoch.
-   */
+  /** The state reads are bounded by, taken now. */
+  private readState(): PartitionReadState {
+    const epochCache = this.deps.logManager.leaderEpochCache(this.topicPartition);
+    return { name: this.name, leaderEpoch: this._leaderEpoch, highWatermark: this.hw.offset, lastStableOffset: this.lastStableOffset, epochCache };
+  }
+
+  /** Kafka's fetchOffsetForTimestamp (partition-reads.ts): clients are bounded by the high watermark. */
   async fetchOffsetForTimestamp(timestamp: number, isolationLevel: number | null, currentLeaderEpoch: number, fetchOnlyFromLeader: boolean): Promise<TimestampAndOffsetResult | null> {
     const log = this.localLogWithEpochOrException(currentLeaderEpoch, fetchOnlyFromLeader);
-    const lastFetchable = isolationLevel === IsolationLevel.READ_COMMITTED ? this.lastStableOffset : isolationLevel === IsolationLevel.READ_UNCOMMITTED ? this.hw.offset : log.logEndOffset;
-    const epochStart = this.leaderEpochStartOffset;
-    // A new leader's high watermark below the start of its epoch is not yet an answer for clients.
-    const lagging = isolationLevel !== null && epochStart !== null && epochStart > this.hw.offset;
-    const offsetsError = lagging
-      ? new KafkaProtocolError(
-          'OFFSET_NOT_AVAILABLE',
-          `Failed to fetch offsets for partition ${this.name} with leader epoch ${this._leaderEpoch} as this partition's high watermark (${this.hw.offset}) ` +
-            `is lagging behind the start offset from the beginning of this epoch (${epochStart}).`,
-        )
-      : undefined;
-    return offsetForTimestamp(log, this.deps.logManager.leaderEpochCache(this.topicPartition), timestamp, lastFetchable, this._leaderEpoch, offsetsError);
+    return fetchOffsetForTimestampFromLog(log, this.readState(), this.leaderEpochStartOffset, timestamp, isolationLevel);
   }
 
   /**
@@ -504,8 +429,4 @@ export class Partition {
     this.remoteReplicas.clear();
     this.leaderEpochStartOffset = null;
   }
-}
-
-function notLeader(name: string, brokerId: number): KafkaProtocolError {
-  return new KafkaProtocolError('NOT_LEADER_OR_FOLLOWER', `Leader not local for partition ${name} on broker ${brokerId}`);
 }

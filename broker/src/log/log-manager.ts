@@ -16,22 +16,21 @@
  *
  * High watermarks belong to the replica layer: retention asks `highWatermarkFor` (default: the log
  * end offset) and `checkpointHighWatermarks` writes what the caller passes in.
+ *
+ * Next door: log-manager-loading.ts (opening logs at startup and creating new ones),
+ * log-manager-tasks.ts (the background tasks' lifetime), log-manager-options.ts (LogManagerOptions).
  */
-import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { type Logger, rootLogger } from '../common/logger';
-import type { ScheduledTask, Scheduler } from '../common/scheduler';
+import type { Scheduler } from '../common/scheduler';
 import { SYSTEM_TIME, type Time } from '../common/time';
-import { LeaderEpochCheckpointFile } from './checkpoints/leader-epoch-checkpoint-file';
-import { PartitionMetadataFile } from './checkpoints/partition-metadata-file';
-import type { CleanerConfig } from './cleaner/cleaner-config';
 import type { LogCleaner } from './cleaner/log-cleaner';
 import { LogDirCheckpoints } from './checkpoints/log-dir-checkpoints';
-import { type OffsetCheckpointFile, topicPartitionKey } from './checkpoints/offset-checkpoint-file';
+import { topicPartitionKey } from './checkpoints/offset-checkpoint-file';
 import { FileHandlePool } from './file-handle-pool';
-import { Log } from './log';
+import type { Log } from './log';
 import type { LogConfig } from './log-config';
-import { LeaderEpochFileCache } from './leader-epoch-cache';
+import type { LeaderEpochFileCache } from './leader-epoch-cache';
 import { LogDeletionQueue } from './log-deletion-queue';
 import {
   checkAndWriteMetaProperties,
@@ -41,44 +40,12 @@ import {
   writeCleanShutdownMarker,
 } from './log-dir';
 import { createLogCleaner, forEachLimited, truncateWithCleaningPaused } from './log-manager-helpers';
-import { DELETE_DIR_SUFFIX, FUTURE_DIR_SUFFIX, logDeleteDirName, logDirName, parseTopicPartitionName, type TopicPartition } from './log-names';
+import { createLog, type LogDirLoadContext, loadLogsInDir, type OpenLogState, openPartitionLog, readCheckpointOrEmpty } from './log-manager-loading';
+import type { LogManagerOptions } from './log-manager-options';
+import { LogManagerTasks } from './log-manager-tasks';
+import { logDeleteDirName, type TopicPartition } from './log-names';
 
-/** Topic dir of the KRaft metadata log; Kafka 2.8's ZooKeeper-mode loader skips it too. */
-const METADATA_TOPIC = '__cluster_metadata';
-/** Node timers overflow above 2^31-1 ms (they then fire at once); longer periods mean "never". */
-const MAX_TIMER_MS = 2147483647;
-
-export interface LogManagerOptions {
-  logDirs: readonly string[];
-  brokerId: number;
-  clusterId: string;
-  /** The effective LogConfig of a topic (broker defaults + topic overrides). */
-  configFor: (topic: string) => LogConfig;
-  scheduler: Scheduler;
-  time?: Time;
-  /** Parent logger (e.g. carrying the broker id); LogManager and each Log log through children of it. */
-  logger?: Logger;
-  /** Descriptor pool shared by every log; LogManager makes (and closes) one when not given. */
-  filePool?: FileHandlePool;
-  /** The partition's high watermark for retention; the replica layer supplies it. Default: log end offset. */
-  highWatermarkFor?: (topicPartition: TopicPartition, log: Log) => number;
-  /** log.retention.check.interval.ms (300000). */
-  retentionCheckMs?: number;
-  /** log.flush.scheduler.interval.ms (Long.MAX: never). Each run flushes logs idle for their flush.ms. */
-  flushCheckMs?: number;
-  /** log.flush.offset.checkpoint.interval.ms (60000). */
-  flushRecoveryOffsetCheckpointMs?: number;
-  /** log.flush.start.offset.checkpoint.interval.ms (60000). */
-  flushStartOffsetCheckpointMs?: number;
-  /** Delay before the first run of each periodic task (Kafka's InitialTaskDelayMs, 30000). */
-  initialTaskDelayMs?: number;
-  /** log.segment.delete.delay.ms: how long a deleted log's `-delete` dir stays (60000). */
-  fileDeleteDelayMs?: number;
-  /** num.recovery.threads.per.data.dir (1): logs of one dir loaded / closed concurrently. */
-  recoveryThreadsPerDataDir?: number;
-  /** The broker's log.cleaner.* settings (`cleanerConfigFromProps(serverProps)`); log.cleaner.enable=false: no cleaner. */
-  cleanerConfig?: Partial<CleanerConfig>;
-}
+export type { LogManagerOptions } from './log-manager-options';
 
 export class LogManager {
   readonly logDirs: readonly string[];
@@ -105,8 +72,7 @@ export class LogManager {
   private readonly logsToBeDeleted: LogDeletionQueue;
   /** Deleted logs still open (as in Kafka, until removed), closed at shutdown if still waiting. */
   private readonly deletedLogs = new Set<Log>();
-  private readonly tasks: ScheduledTask[] = [];
-  private readonly running = new Set<Promise<void>>();
+  private readonly tasks: LogManagerTasks;
   private stopped = false;
 
   private constructor(private readonly options: LogManagerOptions, logDirs: string[]) {
@@ -119,7 +85,8 @@ export class LogManager {
     this.filePool = options.filePool ?? new FileHandlePool({ scheduler: options.scheduler, time: this.time, logger: this.logger });
     this.configFor = options.configFor;
     this.highWatermarkFor = options.highWatermarkFor ?? ((_tp, log) => log.logEndOffset);
-    this.logsToBeDeleted = new LogDeletionQueue(this.scheduler, this.time, options.fileDeleteDelayMs ?? 60_000, this.logger, (run) => this.track(run));
+    this.tasks = new LogManagerTasks(this.scheduler, this.logger, options.initialTaskDelayMs ?? 30_000);
+    this.logsToBeDeleted = new LogDeletionQueue(this.scheduler, this.time, options.fileDeleteDelayMs ?? 60_000, this.logger, (run) => this.tasks.track(run));
     this.recoveryThreads = options.recoveryThreadsPerDataDir ?? 1;
     for (const dir of logDirs) this.checkpoints.set(dir, new LogDirCheckpoints(dir));
     this.cleaner = createLogCleaner(options.cleanerConfig, {
@@ -161,91 +128,27 @@ export class LogManager {
   private async loadLogsInDir(dir: string): Promise<void> {
     const hadCleanShutdown = await consumeCleanShutdownMarker(dir);
     this.cleanShutdown.set(dir, hadCleanShutdown);
-    this.logger.info(
-      hadCleanShutdown
-        ? `Skipping recovery for all logs in ${dir} since clean shutdown file was found`
-        : `Attempting recovery for all logs in ${dir} since no clean shutdown file was found`,
-    );
-    const checkpoints = this.checkpoints.get(dir) as LogDirCheckpoints;
-    const recoveryPoints = await this.readCheckpointOrEmpty(checkpoints.recoveryPoints, dir, 'resetting the recovery checkpoint to 0');
-    const logStartOffsets = await this.readCheckpointOrEmpty(checkpoints.logStartOffsets, dir, 'resetting to the base offset of the first segment');
-    const toLoad: { partitionDir: string; tp: TopicPartition }[] = [];
-    for (const entry of await fsp.readdir(dir, { withFileTypes: true })) {
-      if (!entry.isDirectory()) continue;
-      const partitionDir = path.join(dir, entry.name);
-      // Throws Kafka's "not in the form of topic-partition" error for stray dirs, failing startup as Kafka does.
-      const tp = parseTopicPartitionName(partitionDir);
-      if (tp.topic === METADATA_TOPIC) continue;
-      if (entry.name.endsWith(DELETE_DIR_SUFFIX)) {
-        // Deleted before the last shutdown finished removing it: remove it after the usual delay.
-        this.logsToBeDeleted.add(partitionDir, () => fsp.rm(partitionDir, { recursive: true, force: true }));
-      } else if (entry.name.endsWith(FUTURE_DIR_SUFFIX)) {
-        this.logger.warn(`Ignoring future log dir ${partitionDir}: moving replicas between log dirs is not supported`);
-      } else {
-        toLoad.push({ partitionDir, tp });
-      }
-    }
-    let loaded = 0;
-    await forEachLimited(toLoad, this.recoveryThreads, async ({ partitionDir, tp }) => {
-      const key = topicPartitionKey(tp);
-      const startMs = this.time.hiResMilliseconds();
-      const log = await this.openLog(partitionDir, tp, this.configFor(tp.topic), {
-        recoveryPoint: recoveryPoints.get(key) ?? 0,
-        logStartOffset: logStartOffsets.get(key) ?? 0,
-        hadCleanShutdown,
-      });
-      const previous = this.parentDirOf.get(key);
-      if (previous !== undefined) {
-        await log.close();
-        throw new Error(
-          `Duplicate log directories for ${key} are found in both ${partitionDir} and ${path.join(previous, logDirName(tp))}. ` +
-            'It is likely because log directory failure happened while broker was replacing current replica with future replica. ' +
-            'Recover broker from this failure by manually deleting one of the two directories for this partition. ' +
-            'It is recommended to delete the partition in the log directory that is known to have failed recently.',
-        );
-      }
-      this.register(key, log, dir);
-      loaded++;
-      this.logger.info(
-        `Completed load of log ${key} with ${log.numberOfSegments} segments in ${Math.round(this.time.hiResMilliseconds() - startMs)}ms ` +
-          `(${loaded}/${toLoad.length} loaded in ${dir})`,
-      );
-    });
+    await loadLogsInDir(dir, hadCleanShutdown, this.checkpoints.get(dir) as LogDirCheckpoints, this.loadContext());
   }
 
-  private async readCheckpointOrEmpty(file: OffsetCheckpointFile, dir: string, consequence: string): Promise<Map<string, number>> {
-    try {
-      return await file.read();
-    } catch (err) {
-      // As Kafka: a damaged checkpoint costs recovery work, not the broker.
-      this.logger.warn({ err }, `Error occurred while reading ${path.basename(file.file)} file of directory ${dir}, ${consequence}`);
-      return new Map();
-    }
-  }
-
-  /** Opens one partition dir with its leader epoch cache (created with the log, as Kafka's Log does). */
-  private async openLog(
-    partitionDir: string,
-    tp: TopicPartition,
-    config: LogConfig,
-    state: { recoveryPoint: number; logStartOffset: number; hadCleanShutdown: boolean },
-  ): Promise<Log> {
-    const logLogger = this.parentLogger.child({ component: 'Log', topic: tp.topic, partition: tp.partition });
-    const checkpoint = LeaderEpochCheckpointFile.forDir(partitionDir);
-    await checkpoint.createIfMissing();
-    await PartitionMetadataFile.forDir(partitionDir).createIfMissing();
-    const cache = await LeaderEpochFileCache.load(tp, checkpoint, logLogger);
-    const log = await Log.load({
-      dir: partitionDir,
-      topicPartition: tp,
-      config,
-      ...state,
+  /** How loading and creating logs (log-manager-loading.ts) reach this manager. */
+  private loadContext(): LogDirLoadContext {
+    return {
+      logger: this.logger,
       time: this.time,
-      scheduler: this.scheduler,
-      logger: logLogger,
-      filePool: this.filePool,
-      leaderEpochCache: cache,
-    });
+      recoveryThreads: this.recoveryThreads,
+      logsToBeDeleted: this.logsToBeDeleted,
+      configFor: this.configFor,
+      openLog: (partitionDir, tp, config, state) => this.openLog(partitionDir, tp, config, state),
+      dirOf: (key) => this.parentDirOf.get(key),
+      register: (key, log, logDir) => this.register(key, log, logDir),
+    };
+  }
+
+  /** Opens one partition dir (log-manager-loading.ts) and keeps its leader epoch cache. */
+  private async openLog(partitionDir: string, tp: TopicPartition, config: LogConfig, state: OpenLogState): Promise<Log> {
+    const deps = { parentLogger: this.parentLogger, time: this.time, scheduler: this.scheduler, filePool: this.filePool };
+    const { log, cache } = await openPartitionLog(partitionDir, tp, config, state, deps);
     this.epochCaches.set(topicPartitionKey(tp), cache);
     return log;
   }
@@ -290,7 +193,7 @@ export class LogManager {
     if (pending) return pending.log;
     if (this.stopped) return Promise.reject(new Error(`Cannot create log for ${key}: the log manager is shut down`));
     const dirs = this.nextLogDirs();
-    const log = this.createLog(topicPartition, dirs, config ?? this.configFor(topicPartition.topic)).finally(() => this.creating.delete(key));
+    const log = createLog(topicPartition, dirs, config ?? this.configFor(topicPartition.topic), this.loadContext()).finally(() => this.creating.delete(key));
     this.creating.set(key, { dir: dirs[0] as string, log });
     return log;
   }
@@ -301,25 +204,6 @@ export class LogManager {
     for (const dir of this.parentDirOf.values()) counts.set(dir, (counts.get(dir) ?? 0) + 1);
     for (const { dir } of this.creating.values()) counts.set(dir, (counts.get(dir) ?? 0) + 1);
     return [...this.logDirs].sort((a, b) => (counts.get(a) ?? 0) - (counts.get(b) ?? 0));
-  }
-
-  private async createLog(tp: TopicPartition, dirs: string[], config: LogConfig): Promise<Log> {
-    const key = topicPartitionKey(tp);
-    for (const dir of dirs) {
-      const partitionDir = path.join(dir, logDirName(tp));
-      try {
-        await fsp.mkdir(partitionDir, { recursive: true });
-      } catch (err) {
-        this.logger.warn({ err }, `Error while creating log for ${key} in dir ${dir}`);
-        continue;
-      }
-      // A new log has nothing to recover (Kafka's lastShutdownClean defaults to true).
-      const log = await this.openLog(partitionDir, tp, config, { recoveryPoint: 0, logStartOffset: 0, hadCleanShutdown: true });
-      this.register(key, log, dir);
-      this.logger.info(`Created log for partition ${key} in ${partitionDir}`);
-      return log;
-    }
-    throw new Error(`No log directories available. Tried ${dirs.join(', ')}`);
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -390,31 +274,11 @@ export class LogManager {
   private startTasks(): void {
     const o = this.options;
     this.logger.info(`Starting log cleanup with a period of ${o.retentionCheckMs ?? 300_000} ms.`);
-    this.schedulePeriodic('kafka-log-retention', () => this.cleanupLogs().then(() => undefined), o.retentionCheckMs ?? 300_000);
-    this.schedulePeriodic('kafka-log-flusher', () => this.flushDirtyLogs(), o.flushCheckMs ?? Number.POSITIVE_INFINITY);
-    this.schedulePeriodic('kafka-recovery-point-checkpoint', () => this.checkpointLogRecoveryOffsets(), o.flushRecoveryOffsetCheckpointMs ?? 60_000);
-    this.schedulePeriodic('kafka-log-start-offset-checkpoint', () => this.checkpointLogStartOffsets(), o.flushStartOffsetCheckpointMs ?? 60_000);
+    this.tasks.schedulePeriodic('kafka-log-retention', () => this.cleanupLogs().then(() => undefined), o.retentionCheckMs ?? 300_000);
+    this.tasks.schedulePeriodic('kafka-log-flusher', () => this.flushDirtyLogs(), o.flushCheckMs ?? Number.POSITIVE_INFINITY);
+    this.tasks.schedulePeriodic('kafka-recovery-point-checkpoint', () => this.checkpointLogRecoveryOffsets(), o.flushRecoveryOffsetCheckpointMs ?? 60_000);
+    this.tasks.schedulePeriodic('kafka-log-start-offset-checkpoint', () => this.checkpointLogStartOffsets(), o.flushStartOffsetCheckpointMs ?? 60_000);
     this.cleaner?.startup();
-  }
-
-  private schedulePeriodic(name: string, task: () => Promise<void>, periodMs: number): void {
-    if (!(periodMs > 0) || periodMs > MAX_TIMER_MS) {
-      this.logger.debug(`Not scheduling ${name}: period ${periodMs} ms means never`);
-      return;
-    }
-    this.tasks.push(this.scheduler.schedule(name, () => this.track(task), Math.min(this.options.initialTaskDelayMs ?? 30_000, MAX_TIMER_MS), periodMs));
-  }
-
-  /** Runs a background task unless shut down, remembering it so shutdown can wait for it. */
-  private track(task: () => Promise<void>): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    const run = task();
-    this.running.add(run);
-    const forget = (): void => {
-      this.running.delete(run);
-    };
-    void run.then(forget, forget);
-    return run;
   }
 
   /**
@@ -495,7 +359,7 @@ export class LogManager {
     const merged = new Map<string, number>();
     for (const dir of this.logDirs) {
       const file = (this.checkpoints.get(dir) as LogDirCheckpoints).highWatermarks;
-      const hws = await this.readCheckpointOrEmpty(file, dir, 'using no high watermarks from it');
+      const hws = await readCheckpointOrEmpty(file, dir, 'using no high watermarks from it', this.logger);
       for (const [key, hw] of hws) if (this.parentDirOf.get(key) === dir) merged.set(key, hw);
     }
     return merged;
@@ -512,13 +376,13 @@ export class LogManager {
     if (this.stopped) return;
     this.logger.info('Shutting down.');
     this.stopped = true;
-    for (const task of this.tasks) task.cancel();
+    this.tasks.stop();
     this.logsToBeDeleted.stop();
     // The cleaner first, as Kafka: a running pass stops before the logs it reads close.
     await this.cleaner?.shutdown().catch((err: unknown) => this.logger.warn({ err }, 'Error while shutting down the log cleaner'));
     // Their `-delete` dirs stay; the next startup removes them.
     await Promise.allSettled([...this.deletedLogs].map((log) => log.close()));
-    await Promise.allSettled([...this.running]);
+    await this.tasks.settle();
     await Promise.allSettled([...this.creating.values()].map((c) => c.log));
     try {
       await Promise.all(

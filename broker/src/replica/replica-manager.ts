@@ -1,9 +1,9 @@
 /**
  * Kafka 2.8's ReplicaManager (ZooKeeper mode): the partitions this broker hosts and what the
  * controller tells it about them (LeaderAndIsr, StopReplica, UpdateMetadata's controller epoch),
- * and the client-facing paths over them: produce (appendRecords), fetch (fetch.ts), ListOffsets,
- * DeleteRecords and DescribeLogDirs. Requests that must wait go to purgatories keyed by partition:
- * acks=-1 produce, fetch below min_bytes, DeleteRecords until the low watermark moves.
+ * and the client-facing paths over them: produce (appendRecords, replica-append.ts), fetch (fetch.ts),
+ * ListOffsets, DeleteRecords and DescribeLogDirs. Requests that must wait go to purgatories keyed by
+ * partition: acks=-1 produce, fetch below min_bytes, DeleteRecords until the low watermark moves.
  *
  * Controller requests are applied one at a time (Kafka's replicaStateChangeLock), in arrival order.
  * High watermarks are checkpointed to replication-offset-checkpoint every
@@ -14,9 +14,9 @@
  * `fetcherHooks` replaces it: becoming a follower adds the partition to its leader's fetcher at
  * Kafka 2.8's initial fetch offset (the log end offset when the log has leader epochs, so divergence is
  * found by the fetch's diverging_epoch; else the high watermark), becoming leader or StopReplica
- * removes it. OffsetForLeaderEpoch is answered by lastOffsetForLeaderEpoch.
+ * removes it (makeLeaders/makeFollowers in become-leader-or-follower.ts). OffsetForLeaderEpoch is
+ * answered by lastOffsetForLeaderEpoch.
  */
-import { forEachConcurrent } from '../common/concurrency';
 import { type Logger, createLogger } from '../common/logger';
 import type { ScheduledTask, Scheduler } from '../common/scheduler';
 import { SYSTEM_TIME, type Time } from '../common/time';
@@ -26,7 +26,6 @@ import type { LogConfig } from '../log/log-config';
 import type { LogManager } from '../log/log-manager';
 import type { TopicPartition } from '../log/log-names';
 import type { MetadataCache } from '../metadata/metadata-cache';
-import { isInternalTopic } from '../metadata/topic';
 import type { OffsetForLeaderTopic } from '../protocol/generated/offset-for-leader-epoch-request';
 import type { OffsetForLeaderTopicResult } from '../protocol/generated/offset-for-leader-epoch-response';
 import type { InitialFetchState, ReplicaFetcherConfig } from './fetcher/fetcher-types';
@@ -36,7 +35,9 @@ import type { LeaderAndIsrPartitionState, LeaderAndIsrRequest } from '../protoco
 import type { UpdateMetadataRequest } from '../protocol/generated/update-metadata-request';
 import type { DelayedFetch } from './purgatory/delayed-fetch';
 import { DelayedOperationPurgatory } from './purgatory/delayed-operation';
-import { DelayedProduce, type ProducePartitionStatus } from './purgatory/delayed-produce';
+import type { DelayedProduce } from './purgatory/delayed-produce';
+import { makeFollowers, makeLeaders, type PartitionStateChange } from './become-leader-or-follower';
+import { appendRecords } from './replica-append';
 import { describeLogDirs, fetchMessages, lastOffsetForLeaderEpoch } from './replica-reads';
 import { deleteRecords } from './replica-delete-records';
 import type { DelayedDeleteRecords } from './purgatory/delayed-delete-records';
@@ -45,14 +46,6 @@ import { type DeleteRecordsPartitionResult, type FetchParams, type LogReadResult
 /** LeaderAndIsr.EpochDuringDelete and NoEpoch in StopReplica partition states. */
 const EPOCH_DURING_DELETE = -2;
 const NO_EPOCH = -1;
-
-/** Partitions of one LeaderAndIsr request changing state at once (their log opens and checkpoint writes overlap). */
-const STATE_CHANGE_PARALLELISM = 16;
-
-/** A failed become-leader/follower: INCONSISTENT_TOPIC_ID from the log's partition.metadata, else a storage error. */
-function stateChangeErrorCode(err: unknown): number {
-  return err instanceof KafkaProtocolError && err.code === ErrorCode.INCONSISTENT_TOPIC_ID ? err.code : ErrorCode.KAFKA_STORAGE_ERROR;
-}
 
 /** What the ReplicaManager asks of the fetchers (the ReplicaFetcherManager; tests may record instead). */
 export interface ReplicaFetcherHooks {
@@ -240,8 +233,8 @@ export class ReplicaManager {
       this._controllerEpoch = req.controllerEpoch;
       this.hwCheckpointCache = undefined;
       const errors = new Map<string, PartitionError>();
-      const toLeader: { p: Partition; state: LeaderAndIsrPartitionState; topicId: string | undefined }[] = [];
-      const toFollower: { p: Partition; state: LeaderAndIsrPartitionState; topicId: string | undefined }[] = [];
+      const toLeader: PartitionStateChange[] = [];
+      const toFollower: PartitionStateChange[] = [];
       for (const { state, topicId } of states) {
         const tp = { topic: state.topicName, partition: state.partitionIndex };
         const key = tpKey(tp);
@@ -266,42 +259,8 @@ export class ReplicaManager {
         }
       }
       const hooks = this.fetcherHooks;
-      if (toLeader.length > 0) {
-        await hooks?.removeFetcherForPartitions(toLeader.map(({ p }) => p.topicPartition));
-        await forEachConcurrent(toLeader, STATE_CHANGE_PARALLELISM, async ({ p, state, topicId }) => {
-          try {
-            const { highWatermarkIncremented } = await p.makeLeader(state, topicId);
-            if (highWatermarkIncremented) this.tryCompleteDelayedRequests(p.topicPartition);
-          } catch (err) {
-            this.logger.error({ err }, `Skipped the become-leader state change for ${tpKey(p.topicPartition)}: error while opening its log`);
-            errors.set(tpKey(p.topicPartition), { topicPartition: p.topicPartition, errorCode: stateChangeErrorCode(err) });
-          }
-        });
-      }
-      if (toFollower.length > 0) {
-        const changed: Partition[] = [];
-        await forEachConcurrent(toFollower, STATE_CHANGE_PARALLELISM, async ({ p, state, topicId }) => {
-          try {
-            if (this.metadataCache.hasAliveBroker(state.leader)) {
-              if (await p.makeFollower(state, topicId)) changed.push(p);
-            } else {
-              // As Kafka: keep the replica (and its high watermark in the checkpoint) even without a live leader.
-              this.logger.error(`Received LeaderAndIsr request for ${tpKey(p.topicPartition)} whose leader ${state.leader} is not alive; not starting to follow`);
-              await p.createLogIfNotExists();
-            }
-          } catch (err) {
-            this.logger.error({ err }, `Skipped the become-follower state change for ${tpKey(p.topicPartition)}: error while opening its log`);
-            errors.set(tpKey(p.topicPartition), { topicPartition: p.topicPartition, errorCode: stateChangeErrorCode(err) });
-          }
-        });
-        await hooks?.removeFetcherForPartitions(changed.map((p) => p.topicPartition));
-        for (const p of changed) this.completeDelayedFetchOrProduceRequests(p.topicPartition);
-        if (!this.stopped) {
-          await hooks?.addFetcherForPartitions(
-            changed.map((p) => ({ topicPartition: p.topicPartition, leaderId: p.leaderReplicaId ?? -1, currentLeaderEpoch: p.leaderEpoch, fetchOffset: this.initialFetchOffset(p) })),
-          );
-        }
-      }
+      if (toLeader.length > 0) await makeLeaders(this, hooks, toLeader, errors);
+      if (toFollower.length > 0) await makeFollowers(this, hooks, toFollower, errors, () => this.stopped);
       await hooks?.shutdownIdleFetcherThreads?.();
       this.startHighWatermarkCheckpointTask();
       return { errorCode: ErrorCode.NONE, partitionErrors: [...errors.values()] };
@@ -364,17 +323,6 @@ export class ReplicaManager {
     });
   }
 
-  /**
-   * Kafka's initialFetchOffset with IBP 2.8 (truncation on fetch): a log with leader epochs fetches from
-   * its end and lets the leader's diverging_epoch say where it diverged; a log without them starts at
-   * the high watermark (the fetcher truncates to it first).
-   */
-  private initialFetchOffset(p: Partition): number {
-    const log = p.log;
-    if (log === undefined) return p.highWatermark;
-    return this.logManager.leaderEpochCache(p.topicPartition)?.latestEpoch !== undefined ? log.logEndOffset : p.highWatermark;
-  }
-
   /** Kafka's lastOffsetForLeaderEpoch (OffsetForLeaderEpoch; see replica-reads.ts). */
   lastOffsetForLeaderEpoch(topics: readonly OffsetForLeaderTopic[]): OffsetForLeaderTopicResult[] {
     return lastOffsetForLeaderEpoch(this, topics);
@@ -394,60 +342,14 @@ export class ReplicaManager {
     this.delayedFetchPurgatory.checkAndComplete(key);
   }
 
-  /**
-   * Kafka's appendRecords. acks must be -1, 0 or 1 (else INVALID_REQUIRED_ACKS everywhere). Internal
-   * topics take client appends only when `internalTopicsAllowed`. acks=-1 waits in the produce
-   * purgatory for the high watermark unless every append failed; keys of `entries` are `<topic>-<p>`.
-   */
+  /** Kafka's appendRecords (see replica-append.ts); keys of `entries` are `<topic>-<p>`. */
   async appendRecords(o: {
     timeoutMs: number;
     requiredAcks: number;
     internalTopicsAllowed: boolean;
     entries: ReadonlyMap<string, { topicPartition: TopicPartition; records: Buffer }>;
   }): Promise<Map<string, ProducePartitionResult>> {
-    const results = new Map<string, ProducePartitionResult>();
-    if (o.requiredAcks !== -1 && o.requiredAcks !== 0 && o.requiredAcks !== 1) {
-      for (const key of o.entries.keys()) results.set(key, { errorCode: ErrorCode.INVALID_REQUIRED_ACKS, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, errorMessage: null });
-      return results;
-    }
-    const appended = await Promise.all([...o.entries].map(async ([key, e]) => [key, await this.appendToLocalLog(key, e.topicPartition, e.records, o)] as const));
-    const status = new Map<string, ProducePartitionStatus>();
-    let anySuccess = false;
-    for (const [key, { result, lastOffset }] of appended) {
-      results.set(key, result);
-      status.set(key, { requiredOffset: lastOffset + 1, acksPending: false, result });
-      if (result.errorCode === ErrorCode.NONE) anySuccess = true;
-    }
-    if (o.requiredAcks !== -1 || o.entries.size === 0 || !anySuccess) return results;
-    return new Promise((resolve) => {
-      const op = new DelayedProduce(o.timeoutMs, status, (key) => this.partitionOrError(key, o.entries.get(key)!.topicPartition), resolve);
-      this.delayedProducePurgatory.tryCompleteElseWatch(op, [...o.entries.keys()]);
-    });
-  }
-
-  private async appendToLocalLog(key: string, tp: TopicPartition, records: Buffer, o: { requiredAcks: number; internalTopicsAllowed: boolean }): Promise<{ result: ProducePartitionResult; lastOffset: number }> {
-    const failed = (err: unknown, logStartOffset: number): { result: ProducePartitionResult; lastOffset: number } => ({
-      result: { errorCode: errorCodeOf(err), baseOffset: -1, logAppendTimeMs: -1, logStartOffset, errorMessage: err instanceof Error ? err.message : null },
-      lastOffset: -1,
-    });
-    if (isInternalTopic(tp.topic) && !o.internalTopicsAllowed) {
-      return failed(new KafkaProtocolError('INVALID_TOPIC_EXCEPTION', `Cannot append to internal topic ${tp.topic}`), -1);
-    }
-    try {
-      const p = this.getPartitionOrException(tp);
-      const { info, highWatermarkIncremented } = await p.appendRecordsToLeader(records, o.requiredAcks);
-      if (highWatermarkIncremented) this.tryCompleteDelayedRequests(tp);
-      else this.delayedFetchPurgatory.checkAndComplete(key);
-      return {
-        result: { errorCode: ErrorCode.NONE, baseOffset: info.firstOffset, logAppendTimeMs: info.logAppendTime, logStartOffset: info.logStartOffset, errorMessage: null },
-        lastOffset: info.lastOffset,
-      };
-    } catch (err) {
-      const code = errorCodeOf(err);
-      if (code === ErrorCode.UNKNOWN_SERVER_ERROR) this.logger.error({ err }, `Error processing append operation on partition ${key}`);
-      const bare = [ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, ErrorCode.NOT_LEADER_OR_FOLLOWER, ErrorCode.MESSAGE_TOO_LARGE, ErrorCode.RECORD_LIST_TOO_LARGE, ErrorCode.CORRUPT_MESSAGE, ErrorCode.KAFKA_STORAGE_ERROR] as number[];
-      return failed(err, bare.includes(code) ? -1 : (this.partitions.get(key)?.log?.logStartOffset ?? -1));
-    }
+    return appendRecords(this, o);
   }
 
   /**

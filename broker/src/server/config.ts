@@ -4,6 +4,8 @@
  * against the key table (config-keys.ts) with Kafka's defaults, and the cross-key rules of
  * KafkaConfig.validateValues (listeners, inter-broker listener, broker id range). Errors are
  * ConfigException with Kafka's wording; unknown keys are accepted and reported in `unknownKeys`.
+ * The properties/command-line parsing (server-properties.ts), listener parsing (end-point.ts) and
+ * ConfigException (config-exception.ts) live next door and are re-exported from here.
  */
 import { brokerLogDefaults, ConfigError, parseConfigValue } from '../log/log-config';
 import {
@@ -12,170 +14,15 @@ import {
   type BrokerConfigType,
   type BrokerConfigValue,
   isKnownBrokerConfig,
-  SECURITY_PROTOCOLS,
 } from './config-keys';
+import { check, ConfigException } from './config-exception';
+import { type EndPoint, parseListeners, parseProtocolMap, type SecurityProtocol } from './end-point';
+import { parseServerProperties } from './server-properties';
 
 export { BROKER_CONFIG_KEYS, isKnownBrokerConfig } from './config-keys';
-
-export type SecurityProtocol = (typeof SECURITY_PROTOCOLS)[number];
-
-/** Kafka's org.apache.kafka.common.config.ConfigException. */
-export class ConfigException extends Error {
-  readonly key: string | undefined;
-  constructor(message: string, key?: string) {
-    super(message);
-    this.name = 'ConfigException';
-    this.key = key;
-  }
-  static invalid(key: string, value: unknown, reason?: string): ConfigException {
-    return new ConfigException(`Invalid value ${String(value)} for configuration ${key}${reason ? `: ${reason}` : ''}`, key);
-  }
-  static missing(key: string): ConfigException {
-    return new ConfigException(`Missing required configuration "${key}" which has no default value.`, key);
-  }
-}
-
-/** One listener endpoint (Kafka's EndPoint). host '' = bind all interfaces. */
-export interface EndPoint {
-  readonly name: string;
-  readonly host: string;
-  readonly port: number;
-  readonly securityProtocol: SecurityProtocol;
-}
-
-// ---------------------------------------------------------------------------------------------
-// java.util.Properties text format
-
-function isWhite(c: string): boolean {
-  return c === ' ' || c === '\t' || c === '\f';
-}
-
-/** Splits into logical lines (Properties.LineReader): comments/blank lines dropped, continuations joined. */
-function logicalLines(text: string): string[] {
-  const natural = text.split(/\r\n|\r|\n/);
-  const out: string[] = [];
-  let pending: string | null = null;
-  for (const raw of natural) {
-    let i = 0;
-    while (i < raw.length && isWhite(raw[i] as string)) i++;
-    const line = raw.slice(i);
-    if (pending === null) {
-      if (line === '' || line[0] === '#' || line[0] === '!') continue;
-    }
-    let slashes = 0;
-    for (let j = line.length - 1; j >= 0 && line[j] === '\\'; j--) slashes++;
-    const continues = slashes % 2 === 1;
-    const body = continues ? line.slice(0, -1) : line;
-    pending = (pending ?? '') + body;
-    if (!continues) {
-      out.push(pending);
-      pending = null;
-    }
-  }
-  if (pending !== null) out.push(pending); // backslash at end of input: Java drops it and keeps the line
-  return out;
-}
-
-function unescape(s: string): string {
-  let out = '';
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i] as string;
-    if (c !== '\\') {
-      out += c;
-      continue;
-    }
-    i++;
-    if (i >= s.length) break;
-    const e = s[i] as string;
-    if (e === 'u') {
-      const hex = s.slice(i + 1, i + 5);
-      if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw new ConfigException('Malformed \\uxxxx encoding.');
-      out += String.fromCharCode(parseInt(hex, 16));
-      i += 4;
-    } else {
-      out += e === 't' ? '\t' : e === 'n' ? '\n' : e === 'r' ? '\r' : e === 'f' ? '\f' : e;
-    }
-  }
-  return out;
-}
-
-/**
- * Parses java.util.Properties text (Properties.load): `#`/`!` comments, `key=value`, `key:value`
- * or `key value` (first unescaped `=`, `:` or whitespace ends the key), trailing-backslash line
- * continuations (leading whitespace of the next line dropped), `\t \n \r \f \uXXXX` escapes, any
- * other escaped character taken literally. Later duplicates win. Order is preserved.
- */
-export function parseServerProperties(text: string): Map<string, string> {
-  const props = new Map<string, string>();
-  for (const line of logicalLines(text)) {
-    let keyEnd = 0;
-    let valueStart = line.length;
-    let hasSep = false;
-    let escaped = false;
-    for (; keyEnd < line.length; keyEnd++) {
-      const c = line[keyEnd] as string;
-      if (escaped) {
-        escaped = false;
-        continue;
-      }
-      if (c === '\\') {
-        escaped = true;
-        continue;
-      }
-      if (c === '=' || c === ':') {
-        valueStart = keyEnd + 1;
-        hasSep = true;
-        break;
-      }
-      if (isWhite(c)) {
-        valueStart = keyEnd + 1;
-        break;
-      }
-    }
-    while (valueStart < line.length && isWhite(line[valueStart] as string)) valueStart++;
-    if (!hasSep && valueStart < line.length && (line[valueStart] === '=' || line[valueStart] === ':')) {
-      valueStart++;
-      while (valueStart < line.length && isWhite(line[valueStart] as string)) valueStart++;
-    }
-    props.set(unescape(line.slice(0, keyEnd)), unescape(line.slice(valueStart)));
-  }
-  return props;
-}
-
-/** Kafka's CommandLineUtils.parseKeyValueArgs for `--override key=value` (split at the first '='). */
-export function parseOverrides(args: readonly string[]): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const arg of args) {
-    const eq = arg.indexOf('=');
-    if (eq <= 0) throw new ConfigException(`Invalid command line properties: ${args.join(' ')}`);
-    out.set(arg.slice(0, eq), arg.slice(eq + 1));
-  }
-  return out;
-}
-
-export const BROKER_USAGE = 'USAGE: samsa-broker server.properties [--override property=value]*';
-
-/** `samsa-broker server.properties [--override key=value]…` (Kafka.getPropsFromArgs). */
-export function parseBrokerArgs(argv: readonly string[]): { propertiesFile: string; overrides: Map<string, string> } {
-  if (argv.length === 0 || argv.includes('--help')) throw new ConfigException(BROKER_USAGE);
-  const [propertiesFile, ...rest] = argv as [string, ...string[]];
-  const values: string[] = [];
-  const stray: string[] = [];
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i] as string;
-    if (arg === '--override') {
-      const next = rest[++i];
-      if (next === undefined) throw new ConfigException(`Option override requires an argument\n${BROKER_USAGE}`);
-      values.push(next);
-    } else if (arg.startsWith('--override=')) {
-      values.push(arg.slice('--override='.length));
-    } else {
-      stray.push(arg);
-    }
-  }
-  if (stray.length > 0) throw new ConfigException(`Found non argument parameters: ${stray.join(',')}\n${BROKER_USAGE}`);
-  return { propertiesFile, overrides: parseOverrides(values) };
-}
+export { ConfigException } from './config-exception';
+export { type EndPoint, parseListeners, parseProtocolMap, type SecurityProtocol } from './end-point';
+export { BROKER_USAGE, parseBrokerArgs, parseOverrides, parseServerProperties } from './server-properties';
 
 // ---------------------------------------------------------------------------------------------
 // Value parsing
@@ -205,12 +52,6 @@ export type PropertiesInput = ReadonlyMap<string, string> | Readonly<Record<stri
 
 function toMap(input: PropertiesInput): Map<string, string> {
   return input instanceof Map ? new Map(input) : new Map(Object.entries(input as Record<string, string>));
-}
-
-const LISTENER_RE = /^(.*):\/\/\[?([0-9a-zA-Z\-%._:]*)\]?:(-?[0-9]+)$/;
-
-function check(cond: boolean, message: string, key?: string): void {
-  if (!cond) throw new ConfigException(message, key);
 }
 
 export class KafkaConfig {
@@ -512,46 +353,4 @@ export class KafkaConfig {
       throw e;
     }
   }
-}
-
-/** Kafka's listener.security.protocol.map parsing: NAME:PROTOCOL pairs, names normalised to upper case. */
-export function parseProtocolMap(text: string): Map<string, SecurityProtocol> {
-  const out = new Map<string, SecurityProtocol>();
-  const key = 'listener.security.protocol.map';
-  for (const entry of text.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
-    const colon = entry.lastIndexOf(':');
-    if (colon <= 0) throw ConfigException.invalid(key, text, `Map entry '${entry}' is not of the form 'key:value'`);
-    const name = entry.slice(0, colon).trim().toUpperCase();
-    const protocol = entry.slice(colon + 1).trim().toUpperCase();
-    if (!(SECURITY_PROTOCOLS as readonly string[]).includes(protocol)) {
-      throw ConfigException.invalid(key, text, `No enum constant org.apache.kafka.common.security.auth.SecurityProtocol.${protocol}`);
-    }
-    if (out.has(name)) throw ConfigException.invalid(key, text, `Duplicate listener name ${name}`);
-    out.set(name, protocol as SecurityProtocol);
-  }
-  return out;
-}
-
-/**
- * Kafka's CoreUtils.listenerListToEndPoints: `NAME://host:port` entries (IPv6 in brackets, empty
- * host = all interfaces), names upper-cased and looked up in the protocol map, then validated:
- * distinct names, distinct ports (port 0 excepted).
- */
-export function parseListeners(text: string, protocolMap: ReadonlyMap<string, SecurityProtocol>, key = 'listeners'): EndPoint[] {
-  const entries = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  const endpoints = entries.map((entry): EndPoint => {
-    const m = LISTENER_RE.exec(entry);
-    if (!m) throw ConfigException.invalid(key, text, `Unable to parse ${entry} to a broker endpoint`);
-    const name = (m[1] as string).toUpperCase();
-    const port = Number(m[3]);
-    if (port < 0 || port > 65535) throw ConfigException.invalid(key, text, `Invalid port ${m[3]} in ${entry}`);
-    const protocol = protocolMap.get(name);
-    if (!protocol) throw ConfigException.invalid(key, text, `No security protocol defined for listener ${name}`);
-    return { name, host: m[2] as string, port, securityProtocol: protocol };
-  });
-  const names = endpoints.map((e) => e.name);
-  check(new Set(names).size === names.length, `requirement failed: Each listener must have a different name, listeners: ${text}`, key);
-  const ports = endpoints.map((e) => e.port).filter((p) => p !== 0);
-  check(new Set(ports).size === ports.length, `requirement failed: Each listener must have a different port, listeners: ${text}`, key);
-  return endpoints;
 }

@@ -4,54 +4,25 @@
  * the connection again, keeps watches armed, and replaces an expired session with a new one, telling
  * its owner through events so ephemeral znodes can be registered again.
  */
-import { spawnSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import ZooKeeper from 'zookeeper';
 import { createLogger, type Logger } from '../common/logger';
+import type { CreateMode, ZkClientEvents, ZkClientOptions, ZkSessionCredentials } from './client-config';
 import { isZkError, ZkError } from './errors';
 import { toStat, type NativeStat, type ZkNode, type ZkStat } from './stat';
+import { createRecursive, deleteRecursive, ensurePath } from './recursive-paths';
+import { expireSession } from './session-expiry';
 import { ZNodeWatch, type Observation, type RearmableWatch, type WatchListener, type WatchReads, type WatchTrigger, type ZkWatch } from './watch';
 
-const K = ZooKeeper.constants;
+export type { CreateMode, ZkClientEvents, ZkClientOptions, ZkSessionCredentials } from './client-config';
 
-export type CreateMode = 'persistent' | 'ephemeral' | 'persistent_sequential' | 'ephemeral_sequential';
+const K = ZooKeeper.constants;
 
 const CREATE_FLAGS: Record<CreateMode, number> = {
   persistent: K.ZOO_PERSISTENT,
   ephemeral: K.ZOO_EPHEMERAL,
   persistent_sequential: K.ZOO_PERSISTENT_SEQUENTIAL,
   ephemeral_sequential: K.ZOO_EPHEMERAL_SEQUENTIAL,
-};
-
-export interface ZkClientOptions {
-  /** "host:port,host:port[/chroot]". */
-  connectString: string;
-  sessionTimeoutMs: number;
-  /** Longest wait for a connected session, both in connect() and before each request. */
-  connectTimeoutMs: number;
-  /** Create the chroot path first when it is missing (Kafka 2.8 does). */
-  createChroot?: boolean;
-  logger?: Logger;
-}
-
-export interface ZkSessionCredentials {
-  readonly sessionId: string;
-  readonly password: string;
-}
-
-export type ZkClientEvents = {
-  /** Connected, or reconnected within the same session (watches and ephemerals intact). */
-  connected: [sessionId: string];
-  /** Connection lost; the session may live on and the client is reconnecting. */
-  disconnected: [];
-  /** The session expired: its ephemerals and watches are gone; a new session is being opened. */
-  expired: [sessionId: string];
-  /**
-   * A new session replaced an expired one: re-register ephemerals now. Watches are being re-armed;
-   * their reads go out before anything a listener of this event sends.
-   */
-  'new-session': [sessionId: string];
-  closed: [];
 };
 
 type ClientState = 'connecting' | 'connected' | 'disconnected' | 'expired' | 'closed';
@@ -84,15 +55,6 @@ type Issue<T> = (zk: NativeHandle, settle: (rc: number, value?: T) => void) => u
 
 const EMPTY = Buffer.alloc(0);
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-function childPath(parent: string, child: string): string {
-  return parent === '/' ? `/${child}` : `${parent}/${child}`;
-}
-
-function parentPath(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return slash <= 0 ? '/' : path.slice(0, slash);
-}
 
 /** Sends one request on one handle; a non-zero synchronous return means it was never sent. */
 function request<T>(zk: NativeHandle, op: string, path: string, issue: Issue<T>): Promise<T> {
@@ -173,30 +135,12 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
 
   /** create(), making missing parents first (persistent, empty). NODEEXISTS when `path` exists. */
   async createRecursive(path: string, data: Buffer | null, options: { mode?: CreateMode } = {}): Promise<string> {
-    try {
-      return await this.create(path, data, options);
-    } catch (err) {
-      if (!isZkError(err, 'NONODE')) throw err;
-      await this.ensurePath(parentPath(path));
-      return this.create(path, data, options);
-    }
+    return createRecursive(this, path, data, options);
   }
 
   /** mkdir -p: makes `path` and its missing parents as persistent znodes without data. */
   async ensurePath(path: string): Promise<void> {
-    if (path === '/' || path === '') return;
-    try {
-      await this.create(path, null);
-    } catch (err) {
-      if (isZkError(err, 'NODEEXISTS')) return;
-      if (!isZkError(err, 'NONODE')) throw err;
-      await this.ensurePath(parentPath(path));
-      try {
-        await this.create(path, null);
-      } catch (again) {
-        if (!isZkError(again, 'NODEEXISTS')) throw again;
-      }
-    }
+    await ensurePath(this, path);
   }
 
   async get(path: string): Promise<ZkNode> {
@@ -234,24 +178,7 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
 
   /** Deletes `path` and everything below it; a missing znode is not an error. */
   async deleteRecursive(path: string): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      let children: string[];
-      try {
-        children = await this.getChildren(path);
-      } catch (err) {
-        if (isZkError(err, 'NONODE')) return;
-        throw err;
-      }
-      for (const child of children) await this.deleteRecursive(childPath(path, child));
-      try {
-        await this.delete(path);
-        return;
-      } catch (err) {
-        if (isZkError(err, 'NONODE')) return;
-        // someone created a child meanwhile: go round again
-        if (!isZkError(err, 'NOTEMPTY') || attempt >= 5) throw err;
-      }
-    }
+    await deleteRecursive(this, path);
   }
 
   /** Children names, in ZooKeeper's (unspecified) order. */
@@ -332,23 +259,12 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
   }
 
   /**
-   * Test hook: expires this client's session on the server, the classic way — a second handle attaches
-   * to the session with its id and password, then closes it. The second handle runs in a child process
-   * while this event loop is blocked, so this client cannot reconnect in between and win the session
-   * back (the C client reconnects within milliseconds). The child retries until a reattach is answered
-   * with SESSIONEXPIRED, proving the session is gone. Afterwards this client sees 'expired', then
-   * 'new-session'.
+   * Test hook: expires this client's session on the server (see session-expiry.ts); afterwards this
+   * client sees 'expired', then 'new-session'.
    */
   expireSessionForTesting(timeoutMs = 30_000): void {
-    const { sessionId, password } = this.sessionCredentials();
-    const result = spawnSync(
-      process.execPath,
-      ['-e', EXPIRE_SESSION_SCRIPT, require.resolve('zookeeper'), this.options.connectString, sessionId, password, String(timeoutMs)],
-      { encoding: 'utf8', timeout: timeoutMs + 5_000 },
-    );
-    if (result.status !== 0) {
-      throw new Error(`could not expire ZooKeeper session ${sessionId}: ${result.error?.message ?? ''} ${result.stderr}`.trim());
-    }
+    // Resolved here: only this module may name the `zookeeper` package.
+    expireSession(require.resolve('zookeeper'), this.options.connectString, this.sessionCredentials(), timeoutMs);
   }
 
   private startWatch<T>(path: string, listener: WatchListener<T>, reads: WatchReads<T>): Promise<ZkWatch<T>> {
@@ -502,17 +418,3 @@ export class ZkClient extends EventEmitter<ZkClientEvents> {
     }, delayMs);
   }
 }
-
-/** Run by expireSessionForTesting in a child process: argv = [binding, connect, id, password, timeout]. */
-const EXPIRE_SESSION_SCRIPT = `
-const [binding, connect, clientId, password, timeoutMs] = process.argv.slice(1);
-const ZooKeeper = require(binding);
-setTimeout(() => { console.error('session still alive after ' + timeoutMs + ' ms'); process.exit(2); }, Number(timeoutMs));
-function attach() {
-  const zk = new ZooKeeper({ connect, timeout: 30000, client_id: clientId, client_password: password, debug_level: 0 });
-  zk.on('connect', () => { zk.close(); setTimeout(attach, 50); });
-  zk.on('close', (_self, code) => { if (code !== 0) process.exit(0); });
-  zk.init({});
-}
-attach();
-`;

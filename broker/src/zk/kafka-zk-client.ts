@@ -3,10 +3,12 @@
  * ZkClient and the znode catalogue (znodes.ts). Reads of many znodes are issued together (Kafka's
  * pipelined async requests). Without ZooKeeper multi, fencing is by each znode's own zkVersion (README).
  */
-import { randomBytes } from 'node:crypto';
 import { createLogger, type Logger } from '../common/logger';
 import type { ZkClient } from './client';
 import { isZkError, ZkError } from './errors';
+import { randomTopicId, type BrokerInfo, type LeaderAndIsr, type LeaderIsrAndEpoch, type TopicAssignmentWithVersion, type UpdateLeaderAndIsrResult } from './kafka-zk-types';
+import { registerControllerAndIncrementControllerEpoch } from './controller-registration';
+import { createTopicPartitionStatesRaw, getTopicPartitionStates, updateLeaderAndIsr } from './topic-partition-states';
 import {
   BrokerIdZNode,
   BrokerIdsZNode,
@@ -15,84 +17,27 @@ import {
   ConfigEntityZNode,
   ControllerEpochZNode,
   ControllerZNode,
+  ConsumerOffsetZNode,
   DeleteTopicsTopicZNode,
   DeleteTopicsZNode,
+  FeatureZNode,
   IsrChangeNotificationSequenceZNode,
   IsrChangeNotificationZNode,
   PERSISTENT_ZK_PATHS,
-  TopicPartitionStateZNode,
-  TopicPartitionZNode,
-  TopicPartitionsZNode,
+  PreferredReplicaElectionZNode,
+  ReassignPartitionsZNode,
   TopicZNode,
   TopicsZNode,
-  isValidTopicId,
   type BrokerRegistration,
   type ConfigType,
   type PartitionAssignment,
+  type PartitionReassignment,
   type TopicPartition,
-  FeatureZNode,
 } from './znodes';
 
-import { ConsumerOffsetZNode, PreferredReplicaElectionZNode } from './znodes';
-import { ReassignPartitionsZNode, type PartitionReassignment } from './znodes';
-
 export type { TopicPartition } from './znodes';
-
-/** A live broker as the controller knows it: its registration and its epoch (czxid of /brokers/ids/<id>). */
-export interface BrokerInfo {
-  id: number;
-  registration: BrokerRegistration;
-  epoch: bigint;
-}
-
-/** Kafka's LeaderAndIsr: the partition state znode's content plus its zkVersion. */
-export interface LeaderAndIsr {
-  /** -1 = no leader */
-  leader: number;
-  leaderEpoch: number;
-  isr: number[];
-  zkVersion: number;
-}
-
-/** Kafka's LeaderIsrAndControllerEpoch. */
-export interface LeaderIsrAndEpoch {
-  leaderAndIsr: LeaderAndIsr;
-  controllerEpoch: number;
-}
-
-/** A topic's assignment as read from /brokers/topics/<t>, with that znode's zkVersion. */
-export interface TopicAssignmentWithVersion {
-  topic: string;
-  topicId: string | undefined;
-  partitions: Map<number, PartitionAssignment>;
-  zkVersion: number;
-}
-
-/** Kafka's UpdateLeaderAndIsrResult: per-partition outcome, and partitions to retry (BADVERSION). */
-export interface UpdateLeaderAndIsrResult {
-  finished: Map<string, { partition: TopicPartition; leaderAndIsr?: LeaderAndIsr; error?: Error }>;
-  partitionsToRetry: TopicPartition[];
-}
-
-/** Thrown when this broker is not (or no longer) the controller (Kafka's ControllerMovedException). */
-export class ControllerMovedError extends Error {
-  override readonly name = 'ControllerMovedError';
-}
-
-/** Map key for a partition: `topic-partition`, as Kafka's TopicPartition.toString. */
-export function tpKey(tp: TopicPartition): string {
-  return `${tp.topic}-${tp.partition}`;
-}
-
-/** A random topic id, as Uuid.randomUuid (never ZERO_UUID nor the metadata topic id 1). */
-export function randomTopicId(): string {
-  for (;;) {
-    const bytes = randomBytes(16);
-    const id = bytes.toString('base64url');
-    const special = bytes.subarray(0, 15).every((b) => b === 0) && (bytes[15] === 0 || bytes[15] === 1);
-    if (!special && isValidTopicId(id)) return id;
-  }
-}
+export { ControllerMovedError, randomTopicId, tpKey } from './kafka-zk-types';
+export type { BrokerInfo, LeaderAndIsr, LeaderIsrAndEpoch, TopicAssignmentWithVersion, UpdateLeaderAndIsrResult } from './kafka-zk-types';
 
 export class KafkaZkClient {
   private readonly log: Logger;
@@ -215,46 +160,9 @@ export class KafkaZkClient {
     return node === null ? null : { epoch: ControllerEpochZNode.decode(node.data), zkVersion: node.stat.version };
   }
 
-  /**
-   * Kafka's registerControllerAndIncrementControllerEpoch without multi: read /controller_epoch
-   * (creating it with 0), create the ephemeral /controller, then set /controller_epoch to epoch + 1
-   * conditionally on the zkVersion read. Returns the new epoch and its zkVersion. Losing either step
-   * to another broker throws ControllerMovedError (a won /controller is given back first).
-   */
+  /** Kafka's registerControllerAndIncrementControllerEpoch (see controller-registration.ts); ControllerMovedError when lost. */
   async registerControllerAndIncrementControllerEpoch(controllerId: number, nowMs: number = Date.now()): Promise<{ epoch: number; epochZkVersion: number }> {
-    let current = await this.getControllerEpoch();
-    if (current === null) {
-      try {
-        await this.zk.create(ControllerEpochZNode.path, ControllerEpochZNode.encode(0));
-      } catch (err) {
-        if (!isZkError(err, 'NODEEXISTS')) throw err;
-      }
-      current = await this.getControllerEpoch();
-      if (current === null) throw new ControllerMovedError('/controller_epoch vanished during controller election');
-    }
-    const newEpoch = current.epoch + 1;
-    try {
-      await this.zk.create(ControllerZNode.path, ControllerZNode.encode(controllerId, nowMs), { mode: 'ephemeral' });
-    } catch (err) {
-      if (!isZkError(err, 'NODEEXISTS')) throw err;
-      const stat = await this.zk.exists(ControllerZNode.path);
-      // Our own create, resent after a lost connection, is still ours.
-      if (stat === null || stat.ephemeralOwner !== this.zk.sessionId || (await this.getControllerId()) !== controllerId) {
-        throw new ControllerMovedError(`broker ${await this.getControllerId()} is the controller`);
-      }
-    }
-    try {
-      const stat = await this.zk.set(ControllerEpochZNode.path, ControllerEpochZNode.encode(newEpoch), current.zkVersion);
-      return { epoch: newEpoch, epochZkVersion: stat.version };
-    } catch (err) {
-      if (!isZkError(err, 'BADVERSION')) throw err;
-      const now = await this.getControllerEpoch();
-      if (now !== null && now.epoch === newEpoch && now.zkVersion === current.zkVersion + 1) {
-        return { epoch: newEpoch, epochZkVersion: now.zkVersion };
-      }
-      await this.deleteController(controllerId);
-      throw new ControllerMovedError(`/controller_epoch moved to ${now?.epoch ?? 'nothing'} while electing epoch ${newEpoch}`);
-    }
+    return registerControllerAndIncrementControllerEpoch(this, controllerId, nowMs);
   }
 
   /** Deletes /controller if it is still this controller's (resignation, triggerControllerMove). */
@@ -361,72 +269,19 @@ export class KafkaZkClient {
     return out;
   }
 
-  /** The partition state znodes that exist, with their zkVersions. */
+  /** The partition state znodes that exist, with their zkVersions (topic-partition-states.ts). */
   async getTopicPartitionStates(partitions: Iterable<TopicPartition>): Promise<Map<string, LeaderIsrAndEpoch>> {
-    const list = [...partitions];
-    const nodes = await Promise.all(list.map((tp) => this.zk.getOrNull(TopicPartitionStateZNode.path(tp.topic, tp.partition))));
-    const out = new Map<string, LeaderIsrAndEpoch>();
-    list.forEach((tp, i) => {
-      const node = nodes[i];
-      if (node === null) return;
-      const s = TopicPartitionStateZNode.decode(node.data, TopicPartitionStateZNode.path(tp.topic, tp.partition));
-      out.set(tpKey(tp), {
-        leaderAndIsr: { leader: s.leader, leaderEpoch: s.leaderEpoch, isr: s.isr, zkVersion: node.stat.version },
-        controllerEpoch: s.controllerEpoch,
-      });
-    });
-    return out;
+    return getTopicPartitionStates(this.zk, partitions);
   }
 
-  /**
-   * Kafka's createTopicPartitionStatesRaw (after createTopicPartitions): makes .../partitions/<p> and
-   * creates .../partitions/<p>/state. Returns per partition null on success or the ZkError
-   * (NODEEXISTS when another controller got there first).
-   */
-  async createTopicPartitionStatesRaw(
-    states: ReadonlyArray<{ partition: TopicPartition; leaderAndIsr: LeaderAndIsr }>,
-    controllerEpoch: number,
-  ): Promise<Map<string, ZkError | null>> {
-    const out = new Map<string, ZkError | null>();
-    await Promise.all(
-      states.map(async ({ partition: tp, leaderAndIsr: l }) => {
-        try {
-          await this.zk.ensurePath(TopicPartitionsZNode.path(tp.topic));
-          await this.zk.ensurePath(TopicPartitionZNode.path(tp.topic, tp.partition));
-          const data = TopicPartitionStateZNode.encode({ leader: l.leader, leaderEpoch: l.leaderEpoch, isr: l.isr, controllerEpoch });
-          await this.zk.create(TopicPartitionStateZNode.path(tp.topic, tp.partition), data);
-          out.set(tpKey(tp), null);
-        } catch (err) {
-          if (!(err instanceof ZkError)) throw err;
-          out.set(tpKey(tp), err);
-        }
-      }),
-    );
-    return out;
+  /** Kafka's createTopicPartitionStatesRaw: per partition null on success, else the ZkError (NODEEXISTS: another controller won). */
+  async createTopicPartitionStatesRaw(states: ReadonlyArray<{ partition: TopicPartition; leaderAndIsr: LeaderAndIsr }>, controllerEpoch: number): Promise<Map<string, ZkError | null>> {
+    return createTopicPartitionStatesRaw(this.zk, states, controllerEpoch);
   }
 
-  /**
-   * Kafka's updateLeaderAndIsr: conditional sets on each state's zkVersion. OK ⇒ the new LeaderAndIsr
-   * with the new zkVersion; BADVERSION ⇒ retry (re-read first); other errors ⇒ failed.
-   */
-  async updateLeaderAndIsr(
-    updates: ReadonlyArray<{ partition: TopicPartition; leaderAndIsr: LeaderAndIsr }>,
-    controllerEpoch: number,
-  ): Promise<UpdateLeaderAndIsrResult> {
-    const result: UpdateLeaderAndIsrResult = { finished: new Map(), partitionsToRetry: [] };
-    await Promise.all(
-      updates.map(async ({ partition: tp, leaderAndIsr: l }) => {
-        const data = TopicPartitionStateZNode.encode({ leader: l.leader, leaderEpoch: l.leaderEpoch, isr: l.isr, controllerEpoch });
-        try {
-          const stat = await this.zk.set(TopicPartitionStateZNode.path(tp.topic, tp.partition), data, l.zkVersion);
-          result.finished.set(tpKey(tp), { partition: tp, leaderAndIsr: { ...l, zkVersion: stat.version } });
-        } catch (err) {
-          if (isZkError(err, 'BADVERSION')) result.partitionsToRetry.push(tp);
-          else result.finished.set(tpKey(tp), { partition: tp, error: err instanceof Error ? err : new Error(String(err)) });
-        }
-      }),
-    );
-    return result;
+  /** Kafka's updateLeaderAndIsr: conditional sets on each state's zkVersion; BADVERSION ⇒ retry. */
+  async updateLeaderAndIsr(updates: ReadonlyArray<{ partition: TopicPartition; leaderAndIsr: LeaderAndIsr }>, controllerEpoch: number): Promise<UpdateLeaderAndIsrResult> {
+    return updateLeaderAndIsr(this.zk, updates, controllerEpoch);
   }
 
   // ---- topic deletion, configs -----------------------------------------------------------------

@@ -97,6 +97,16 @@ export async function atomicWriteFile(target: string, data: string | Buffer): Pr
   await fsyncDir(path.dirname(target));
 }
 
+/** Creates `file` empty unless it exists (Kafka's checkpoint and metadata file constructors do this). */
+export async function createEmptyFileIfMissing(file: string): Promise<void> {
+  try {
+    const handle = await fsp.open(file, 'wx');
+    await handle.close();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+}
+
 export class CheckpointFile<T> {
   /** The write in progress or last queued; later writes chain behind it so `.tmp` is never shared. */
   private tail: Promise<void> = Promise.resolve();
@@ -108,13 +118,8 @@ export class CheckpointFile<T> {
   ) {}
 
   /** Creates an empty file when none exists, as Kafka's constructor does; an existing file is kept. */
-  async createIfMissing(): Promise<void> {
-    try {
-      const handle = await fsp.open(this.file, 'wx');
-      await handle.close();
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
+  createIfMissing(): Promise<void> {
+    return createEmptyFileIfMissing(this.file);
   }
 
   /** Replaces the file's content with `entries`; resolves once the new file is durable. */

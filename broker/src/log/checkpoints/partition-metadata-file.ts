@@ -10,7 +10,7 @@
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { ZERO_UUID } from '../../protocol/primitives';
-import { atomicWriteFile } from './checkpoint-file';
+import { atomicWriteFile, createEmptyFileIfMissing } from './checkpoint-file';
 
 export const PARTITION_METADATA_FILE = 'partition.metadata';
 export const PARTITION_METADATA_VERSION = 0;
@@ -55,13 +55,8 @@ export class PartitionMetadataFile {
   }
 
   /** Kafka creates the empty file when the log is initialised. */
-  async createIfMissing(): Promise<void> {
-    try {
-      const handle = await fsp.open(this.file, 'wx');
-      await handle.close();
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
+  createIfMissing(): Promise<void> {
+    return createEmptyFileIfMissing(this.file);
   }
 
   /** The recorded topic id, or null while the file is empty or absent. */

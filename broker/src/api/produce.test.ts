@@ -1,5 +1,5 @@
 import { ApiKey, ErrorCode } from '../protocol';
-import { CompressionType, decodeLegacyMessageSet, encodeLegacyMessageSet } from '../protocol/records';
+import { CompressionType, decodeLegacyMessageSet, encodeLegacyMessageSet, encodeRecordBatchSync } from '../protocol/records';
 import { CloseConnection } from '../network/request-handler';
 import { batch, batchOffsets, compressedBatch } from '../log/testing/log-test-utils';
 import { type ServingFixture, becomeLeader, startServing } from '../replica/testing/replica-test-utils';
@@ -37,6 +37,28 @@ describe('Produce handler', () => {
     expect(res!.responses).toEqual([
       { name: 't', partitionResponses: [{ index: 0, errorCode: 0, baseOffset: 2n, logAppendTimeMs: -1n, logStartOffset: 0n, recordErrors: [], errorMessage: null }] },
     ]);
+  });
+
+  it('answers Produce v8 record_errors and error_message for the records a compacted topic rejects, as Kafka 2.8', async () => {
+    const compacted = await startServing({ topicConfig: { c: { 'cleanup.policy': 'compact' } } });
+    try {
+      await becomeLeader(compacted, [{ topic: 'c', partition: 0, leader: 1 }]);
+      const reg = new ApiRegistry().register(produceHandler({ replicaManager: compacted.replicaManager, metadataCache: compacted.metadataCache }));
+      const records = encodeRecordBatchSync({ records: [{ key: Buffer.from('k'), timestamp: 1 }, { key: null, timestamp: 1 }] });
+      const frame = await reg.handle(networkRequest(requestFrame(ApiKey.Produce, 8, produceRequest(records, 1, 'c'))));
+      const res = decodeResponse(ApiKey.Produce, 8, frame!).response;
+      expect(res.responses[0]!.partitionResponses[0]).toEqual({
+        index: 0,
+        errorCode: ErrorCode.INVALID_RECORD,
+        baseOffset: -1n,
+        logAppendTimeMs: -1n,
+        logStartOffset: 0n,
+        recordErrors: [{ batchIndex: 1, batchIndexErrorMessage: 'Compacted topic cannot accept message without key in topic partition c-0.' }],
+        errorMessage: 'One or more records have been rejected',
+      });
+    } finally {
+      await compacted.close();
+    }
   });
 
   it('answers UNKNOWN_TOPIC_OR_PARTITION for a partition the metadata cache does not know', async () => {

@@ -108,7 +108,7 @@ export function produceHandler(deps: ProduceHandlerDeps): ApiHandler<ProduceKey>
           baseOffset: BigInt(r.baseOffset),
           logAppendTimeMs: BigInt(r.logAppendTimeMs),
           logStartOffset: BigInt(r.logStartOffset),
-          recordErrors: [],
+          recordErrors: (r.recordErrors ?? []).map((e) => ({ batchIndex: e.batchIndex, batchIndexErrorMessage: e.message })),
           errorMessage: r.errorCode === ErrorCode.NONE ? null : r.errorMessage,
         });
       }

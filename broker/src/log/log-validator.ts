@@ -6,6 +6,7 @@
  * (compacted topics need keys; message.timestamp.difference.max.ms bounds every timestamp) or
  * the bytes must change (legacy v0/v1 input is up-converted; compression.type re-compresses).
  */
+import { RecordErrorCollector } from './record-validation-error';
 import { KafkaProtocolError } from '../protocol/error-codes';
 import {
   CompressionType,
@@ -331,28 +332,35 @@ function assignInPlace(
   };
 }
 
-function checkTimestamp(ctx: PrepareContext, ts: number, i: number): void {
+/** Kafka's validateTimestamp: the failure message for a CreateTime timestamp out of range, else null. */
+function timestampError(ctx: PrepareContext, ts: number, i: number): string | null {
   const maxDiff = ctx.config.messageTimestampDifferenceMaxMs;
   if (ctx.config.messageTimestampType === 'CreateTime' && ts !== -1 && Math.abs(ts - ctx.now) > maxDiff) {
-    throw new KafkaProtocolError(
-      'INVALID_TIMESTAMP',
-      `Timestamp ${ts} of message with offset ${i} is out of range. The timestamp should be within [${ctx.now - maxDiff}, ${ctx.now + maxDiff}]`,
-    );
+    return `Timestamp ${ts} of message with offset ${i} is out of range. The timestamp should be within [${ctx.now - maxDiff}, ${ctx.now + maxDiff}]`;
   }
+  return null;
 }
 
-const noKey = (ctx: PrepareContext): KafkaProtocolError => invalid(`Compacted topic cannot accept message without key in topic partition ${ctx.topicPartition}.`);
+const noKeyMessage = (ctx: PrepareContext): string => `Compacted topic cannot accept message without key in topic partition ${ctx.topicPartition}.`;
 
-/** Kafka's validateKey / validateTimestamp for every record of an uncompressed batch, from the bytes. */
+/** Kafka's validateKey, else validateTimestamp, for record `i` (the first failure counts). */
+function checkRecord(ctx: PrepareContext, errors: RecordErrorCollector, hasKey: boolean, ts: number, i: number): void {
+  if (ctx.config.compact && !hasKey) {
+    errors.add(i, noKeyMessage(ctx), false);
+    return;
+  }
+  const tsError = timestampError(ctx, ts, i);
+  if (tsError !== null) errors.add(i, tsError, true);
+}
+
+/** Kafka's record validation for every record of an uncompressed batch, from the bytes. */
 function checkUncompressedRecords(batch: DefaultRecordBatch, ctx: PrepareContext): void {
-  const compact = ctx.config.compact;
-  walkUncompressedRecords(batch, (keyLength, timestamp, i) => {
-    if (compact && keyLength < 0) throw noKey(ctx);
-    checkTimestamp(ctx, timestamp, i);
-  });
+  const errors = new RecordErrorCollector();
+  walkUncompressedRecords(batch, (keyLength, timestamp, i) => checkRecord(ctx, errors, keyLength >= 0, timestamp, i));
+  errors.throwIfAny();
 }
 
-/** Kafka's validateKey / validateTimestamp for every record of one batch. */
+/** Kafka's record validation for every record of one batch. */
 async function checkRecords(batch: DefaultRecordBatch, ctx: PrepareContext, decodeAnyway: boolean): Promise<void> {
   if (batch.compression === CompressionType.None && !decodeAnyway) {
     checkUncompressedRecords(batch, ctx);
@@ -364,10 +372,9 @@ async function checkRecords(batch: DefaultRecordBatch, ctx: PrepareContext, deco
   } catch (err) {
     throw new KafkaProtocolError('CORRUPT_MESSAGE', `Cannot decode record batch in topic partition ${ctx.topicPartition}: ${(err as Error).message}`, { cause: err });
   }
-  decoded.records.forEach((r, i) => {
-    if (ctx.config.compact && r.key === null) throw noKey(ctx);
-    checkTimestamp(ctx, Number(r.timestamp), i);
-  });
+  const errors = new RecordErrorCollector();
+  decoded.records.forEach((r, i) => checkRecord(ctx, errors, r.key !== null, Number(r.timestamp), i));
+  errors.throwIfAny();
 }
 
 /** Legacy v0/v1 produce input becomes one v2 batch (Kafka converts to the log's format on append). */

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KafkaProtocolError } from '../protocol/error-codes';
-import { CompressionType, TimestampType, decodeRecordBatch, encodeLegacyMessageSet, validateBatchHeader } from '../protocol/records';
+import { CompressionType, TimestampType, decodeRecordBatch, encodeLegacyMessageSet, encodeRecordBatchSync, validateBatchHeader } from '../protocol/records';
+import { RecordValidationError } from './record-validation-error';
 import type { Log } from './log';
 import { UnexpectedAppendOffsetError } from './log-validator';
 import { type TestLogContext, batch, batchOffsets, compressedBatch, logDir, useTestLogContext, openLog } from './testing/log-test-utils';
@@ -94,6 +95,30 @@ describe('Log append and read', () => {
     const now = ctx.time.milliseconds();
     await expectKafkaError(log.appendAsLeader(batch({ timestamp: now - 120000 }), 0), 'INVALID_TIMESTAMP');
     expect((await log.appendAsLeader(batch({ timestamps: [now - 1000, now + 1000] }), 0)).lastOffset).toBe(1);
+  });
+
+  it('lists every failing record of a rejected batch by index (RecordValidationException): INVALID_RECORD, or INVALID_TIMESTAMP when a timestamp failed', async () => {
+    log = await openLog(ctx, { 'cleanup.policy': 'compact', 'message.timestamp.difference.max.ms': 60000 });
+    const now = ctx.time.milliseconds();
+    const k = Buffer.from('k');
+    const mixed = encodeRecordBatchSync({ records: [{ key: k, timestamp: now }, { key: null, timestamp: now }, { key: k, timestamp: now - 120000 }, { key: null, timestamp: now - 120000 }] });
+    const err = await log.appendAsLeader(mixed, 0).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(RecordValidationError);
+    const rve = err as RecordValidationError;
+    expect({ name: rve.name, message: rve.message }).toEqual({ name: 'INVALID_TIMESTAMP', message: 'One or more records have been rejected due to invalid timestamp' });
+    const noKey = 'Compacted topic cannot accept message without key in topic partition topic-0.';
+    expect(rve.recordErrors).toEqual([
+      { batchIndex: 1, message: noKey },
+      { batchIndex: 2, message: `Timestamp ${now - 120000} of message with offset 2 is out of range. The timestamp should be within [${now - 60000}, ${now + 60000}]` },
+      { batchIndex: 3, message: noKey }, // validateKey first: one error per record
+    ]);
+    const keyless = encodeRecordBatchSync({ records: [{ key: null, timestamp: now }, { key: k, timestamp: now }] });
+    const err2 = (await log.appendAsLeader(keyless, 0).catch((e: unknown) => e)) as RecordValidationError;
+    expect({ name: err2.name, message: err2.message, recordErrors: err2.recordErrors }).toEqual({ name: 'INVALID_RECORD', message: 'One or more records have been rejected', recordErrors: [{ batchIndex: 0, message: noKey }] });
+    expect(log.logEndOffset).toBe(0);
   });
 
   it('drops a trailing partial batch from the input, as Kafka trims invalid bytes', async () => {

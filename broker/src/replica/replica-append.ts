@@ -3,6 +3,7 @@
  * records go to its leader's log, and acks=-1 waits in the produce purgatory (DelayedProduce) for the
  * high watermark. Apart from replica-manager.ts for size, as replica-reads.ts is for the read side.
  */
+import { RecordValidationError } from '../log/record-validation-error';
 import type { TopicPartition } from '../log/log-names';
 import { isInternalTopic } from '../metadata/topic';
 import { ErrorCode, KafkaProtocolError } from '../protocol';
@@ -46,7 +47,14 @@ export async function appendRecords(
 
 async function appendToLocalLog(rm: ReplicaManager, key: string, tp: TopicPartition, records: Buffer, o: { requiredAcks: number; internalTopicsAllowed: boolean }): Promise<{ result: ProducePartitionResult; lastOffset: number }> {
   const failed = (err: unknown, logStartOffset: number): { result: ProducePartitionResult; lastOffset: number } => ({
-    result: { errorCode: errorCodeOf(err), baseOffset: -1, logAppendTimeMs: -1, logStartOffset, errorMessage: err instanceof Error ? err.message : null },
+    result: {
+      errorCode: errorCodeOf(err),
+      baseOffset: -1,
+      logAppendTimeMs: -1,
+      logStartOffset,
+      errorMessage: err instanceof Error ? err.message : null,
+      ...(err instanceof RecordValidationError ? { recordErrors: err.recordErrors } : {}),
+    },
     lastOffset: -1,
   });
   if (isInternalTopic(tp.topic) && !o.internalTopicsAllowed) {

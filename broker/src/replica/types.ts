@@ -1,6 +1,7 @@
 /** The ReplicaManager's request and result shapes (Kafka's PartitionResponse, LogReadResult, ...). */
 import type { LogOffsetMetadata } from '../cluster/partition';
 import type { TopicPartition } from '../log/log-names';
+import type { RecordError } from '../log/record-validation-error';
 import { ErrorCode, KafkaProtocolError } from '../protocol';
 import type { FetchRequest } from '../protocol/generated/fetch-request';
 
@@ -12,6 +13,8 @@ export interface ProducePartitionResult {
   logAppendTimeMs: number;
   logStartOffset: number;
   errorMessage: string | null;
+  /** Records of the batch that failed validation (Produce v8+ record_errors). */
+  recordErrors?: readonly RecordError[];
 }
 
 export interface FetchPartitionRequest {

@@ -102,6 +102,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 export class KafkaCluster {
   private readonly brokers_ = new Map<number, BrokerState>();
   private zk_: Promise<ZkClient> | null = null;
+  /** When harness reads began failing without a connection (see dropZkIfStuck). */
+  private zkFailingSince: number | null = null;
   private stopped = false;
 
   private constructor(
@@ -253,18 +255,50 @@ export class KafkaCluster {
   async zk(): Promise<ZkClient> {
     if (this.stopped) throw new Error('cluster is stopped');
     // One connect shared by concurrent callers (a second session would leak a native handle).
-    this.zk_ ??= ZkClient.connect({
-      connectString: this.zkConnect,
-      sessionTimeoutMs: 30_000,
-      connectTimeoutMs: 30_000,
-      logger: createLogger('kafka-cluster-harness'),
-    });
+    if (this.zk_ === null) {
+      const connecting = ZkClient.connect({
+        connectString: this.zkConnect,
+        sessionTimeoutMs: 30_000,
+        connectTimeoutMs: 30_000,
+        logger: createLogger('kafka-cluster-harness'),
+      });
+      this.zk_ = connecting;
+      // A failed connect is not kept: the next call connects afresh (this caller still sees the error).
+      void connecting.catch(() => {
+        if (this.zk_ === connecting) this.zk_ = null;
+      });
+    }
     return this.zk_;
+  }
+
+  /**
+   * Drops the harness's session when reads have failed without a connection for 10 s, so that the
+   * next read opens a new one instead of waiting on a handle that cannot get back to the ensemble
+   * (seen in CI: a handle refused for a minute). A shorter outage, such as a ZooKeeper leader being
+   * killed by a test, is left to the handle's own reconnection.
+   */
+  private dropZkIfStuck(zk: ZkClient): void {
+    if (zk.connected || this.zk_ === null) return;
+    const now = Date.now();
+    this.zkFailingSince ??= now;
+    if (now - this.zkFailingSince < 10_000) return;
+    this.zkFailingSince = null;
+    const old = this.zk_;
+    this.zk_ = null;
+    void old.then((c) => c.close()).catch(() => undefined);
   }
 
   /** A znode (data and stat) under the chroot, or null. */
   async readZk(znodePath: string): Promise<ZkNode | null> {
-    return (await this.zk()).getOrNull(znodePath);
+    const zk = await this.zk();
+    try {
+      const node = await zk.getOrNull(znodePath);
+      this.zkFailingSince = null;
+      return node;
+    } catch (err) {
+      this.dropZkIfStuck(zk);
+      throw err;
+    }
   }
 
   /** Children of a znode under the chroot, sorted; null when the znode does not exist. */
@@ -395,9 +429,16 @@ export class KafkaCluster {
         const how = state.lastExit === null ? 'is not running' : describeExit(state.lastExit);
         throw this.brokerError(id, `${how} before registering in ZooKeeper`);
       }
-      const node = await this.readZk(BrokerIdZNode.path(id)).catch(() => null);
+      let lastError: unknown;
+      const node = await this.readZk(BrokerIdZNode.path(id)).catch((err: unknown) => {
+        lastError = err;
+        return null;
+      });
       if (node !== null) return;
-      if (Date.now() >= deadline) throw this.brokerError(id, `has not registered ${BrokerIdZNode.path(id)} after ${timeoutMs} ms`);
+      if (Date.now() >= deadline) {
+        const why = lastError === undefined ? '' : ` (the harness's ZooKeeper read failed: ${String(lastError)})`;
+        throw this.brokerError(id, `has not registered ${BrokerIdZNode.path(id)} after ${timeoutMs} ms${why}`);
+      }
       await sleep(100);
     }
   }

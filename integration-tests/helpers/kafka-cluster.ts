@@ -35,6 +35,8 @@ import {
 } from '../../broker/src/zk/znodes';
 
 export { REPO_ROOT, BROKER_ENTRYPOINT, brokerCommand, propertiesText, tailFile };
+/** Exported for its own test. */
+export { readZkInChild };
 
 export interface KafkaClusterOptions {
   zookeepers?: 1 | 3;
@@ -104,6 +106,7 @@ export class KafkaCluster {
   private zk_: Promise<ZkClient> | null = null;
   /** When harness reads began failing without a connection (see dropZkIfStuck). */
   private zkFailingSince: number | null = null;
+  private zkReconnecting = false;
   private stopped = false;
 
   private constructor(
@@ -282,15 +285,41 @@ export class KafkaCluster {
     const now = Date.now();
     this.zkFailingSince ??= now;
     if (now - this.zkFailingSince < 10_000) return;
-    this.zkFailingSince = null;
     const old = this.zk_;
     this.zk_ = null;
     void old.then((c) => c.close()).catch(() => undefined);
   }
 
-  /** A znode (data and stat) under the chroot, or null. */
+  /** Opens a new in-process session while reads go through child processes; back to it once connected. */
+  private reconnectZkInBackground(): void {
+    if (this.zkReconnecting || this.stopped) return;
+    this.zkReconnecting = true;
+    void this.zk()
+      .then((c) => {
+        if (c.connected) this.zkFailingSince = null;
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        this.zkReconnecting = false;
+      });
+  }
+
+  /**
+   * A znode (data and stat) under the chroot, or null. While the in-process session has been failing
+   * for 10 s, the read is made by a fresh child process instead.
+   */
   async readZk(znodePath: string): Promise<ZkNode | null> {
-    const zk = await this.zk();
+    if (this.zkFailingSince !== null && Date.now() - this.zkFailingSince >= 10_000) {
+      this.reconnectZkInBackground();
+      return readZkInChild(this.zkConnect, znodePath);
+    }
+    let zk: ZkClient;
+    try {
+      zk = await this.zk();
+    } catch (err) {
+      this.zkFailingSince ??= Date.now();
+      throw err;
+    }
     try {
       const node = await zk.getOrNull(znodePath);
       this.zkFailingSince = null;
@@ -506,4 +535,30 @@ export class KafkaCluster {
 
 function describeExit(exit: BrokerExit): string {
   return exit.signal !== null ? `was killed by ${exit.signal}` : `exited with code ${String(exit.code)}`;
+}
+
+const ZK_READ_CHILD = path.join(__dirname, 'zk-read-child.ts');
+
+/** One znode read by a child process with its own ZooKeeper session (the harness's fallback). */
+function readZkInChild(connectString: string, znodePath: string): Promise<ZkNode | null> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', ZK_READ_CHILD, connectString, znodePath], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'silent' } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString('utf8')));
+    child.stderr.on('data', (b: Buffer) => (err += b.toString('utf8')));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) return reject(new Error(`zk-read-child ${znodePath} exited with ${String(code)}: ${err.trim()}`));
+      const parsed = JSON.parse(out) as { data: string | null; stat: Record<string, unknown> } | null;
+      if (parsed === null) return resolve(null);
+      const st = parsed.stat;
+      resolve({
+        data: parsed.data === null ? null : Buffer.from(parsed.data, 'base64'),
+        stat: { ...(st as unknown as ZkNode['stat']), czxid: BigInt(st.czxid as string), mzxid: BigInt(st.mzxid as string), pzxid: BigInt(st.pzxid as string) },
+      });
+    });
+  });
 }

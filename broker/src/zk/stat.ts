@@ -40,8 +40,9 @@ export interface NativeStat {
   numChildren: number;
 }
 
+/** Number() rather than instanceof: under jest the binding's Date comes from another realm. */
 function millis(t: Date | number): number {
-  return t instanceof Date ? t.getTime() : t;
+  return Number(t);
 }
 
 function zxid(n: number): bigint {

@@ -129,9 +129,9 @@ describe('KafkaController', () => {
     expect(b2.server.requests[0].clientId).toBe('controller-1-to-broker-2');
 
     await killSession(b1);
-    await waitFor(() => c2.isActive, 'broker 2 to become the controller');
+    // isActive turns true when /controller is won; 'elected' follows once the failover work is done.
+    await waitFor(() => c2.isActive && elected.includes(2), 'broker 2 to become the controller');
     expect(c2.epoch).toBe(2);
-    expect(elected).toContain(2);
     expect((await b2.kzk.getControllerEpoch())?.epoch).toBe(2);
     const after = await waitFor(() => b2.server.updateMetadata().find((r) => r.controllerEpoch === 2), 'UpdateMetadata from the new controller');
     expect(after.liveBrokers.map((lb) => lb.id)).toEqual([2]);
@@ -167,7 +167,7 @@ describe('KafkaController', () => {
     expect(controller.epoch).toBe(1);
     const firstEpoch = b1.epoch;
     b1.zk.expireSessionForTesting();
-    await waitFor(() => controller.isActive && controller.epoch === 2, 're-election after session expiry');
+    await waitFor(() => controller.isActive && controller.epoch === 2 && events.includes('elected 2'), 're-election after session expiry');
     expect(events).toEqual(['elected 1', 'resigned', 'reregister', 'elected 2']);
     expect(b1.epoch).toBeGreaterThan(firstEpoch);
     const um = await waitFor(() => b1.server.updateMetadata().find((r) => r.controllerEpoch === 2), 'UpdateMetadata from epoch 2');

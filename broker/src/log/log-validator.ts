@@ -343,21 +343,27 @@ function timestampError(ctx: PrepareContext, ts: number, i: number): string | nu
 
 const noKeyMessage = (ctx: PrepareContext): string => `Compacted topic cannot accept message without key in topic partition ${ctx.topicPartition}.`;
 
-/** Kafka's validateKey, else validateTimestamp, for record `i` (the first failure counts). */
-function checkRecord(ctx: PrepareContext, errors: RecordErrorCollector, hasKey: boolean, ts: number, i: number): void {
+/**
+ * Kafka's validateKey, else validateTimestamp, for record `i` (the first failure counts). The collector
+ * is made on the first failure only: this runs for every record of every leader append.
+ */
+function checkRecord(ctx: PrepareContext, errors: RecordErrorCollector | undefined, hasKey: boolean, ts: number, i: number): RecordErrorCollector | undefined {
   if (ctx.config.compact && !hasKey) {
-    errors.add(i, noKeyMessage(ctx), false);
-    return;
+    (errors ??= new RecordErrorCollector()).add(i, noKeyMessage(ctx), false);
+    return errors;
   }
   const tsError = timestampError(ctx, ts, i);
-  if (tsError !== null) errors.add(i, tsError, true);
+  if (tsError !== null) (errors ??= new RecordErrorCollector()).add(i, tsError, true);
+  return errors;
 }
 
 /** Kafka's record validation for every record of an uncompressed batch, from the bytes. */
 function checkUncompressedRecords(batch: DefaultRecordBatch, ctx: PrepareContext): void {
-  const errors = new RecordErrorCollector();
-  walkUncompressedRecords(batch, (keyLength, timestamp, i) => checkRecord(ctx, errors, keyLength >= 0, timestamp, i));
-  errors.throwIfAny();
+  let errors: RecordErrorCollector | undefined;
+  walkUncompressedRecords(batch, (keyLength, timestamp, i) => {
+    errors = checkRecord(ctx, errors, keyLength >= 0, timestamp, i);
+  });
+  errors?.throwIfAny();
 }
 
 /** Kafka's record validation for every record of one batch. */
@@ -372,9 +378,11 @@ async function checkRecords(batch: DefaultRecordBatch, ctx: PrepareContext, deco
   } catch (err) {
     throw new KafkaProtocolError('CORRUPT_MESSAGE', `Cannot decode record batch in topic partition ${ctx.topicPartition}: ${(err as Error).message}`, { cause: err });
   }
-  const errors = new RecordErrorCollector();
-  decoded.records.forEach((r, i) => checkRecord(ctx, errors, r.key !== null, Number(r.timestamp), i));
-  errors.throwIfAny();
+  let errors: RecordErrorCollector | undefined;
+  decoded.records.forEach((r, i) => {
+    errors = checkRecord(ctx, errors, r.key !== null, Number(r.timestamp), i);
+  });
+  errors?.throwIfAny();
 }
 
 /** Legacy v0/v1 produce input becomes one v2 batch (Kafka converts to the log's format on append). */

@@ -26,16 +26,15 @@ export class RecordValidationError extends KafkaProtocolError {
 
 /** Collects one batch's record errors (the first per record, as Kafka's validateRecord) and throws them together. */
 export class RecordErrorCollector {
-  /** Allocated on the first failure only: the append hot path creates one collector per batch. */
-  private errors: RecordError[] | undefined;
+  private readonly errors: RecordError[] = [];
   private anyTimestamp = false;
 
   add(batchIndex: number, message: string, isTimestamp: boolean): void {
-    (this.errors ??= []).push({ batchIndex, message });
+    this.errors.push({ batchIndex, message });
     if (isTimestamp) this.anyTimestamp = true;
   }
 
   throwIfAny(): void {
-    if (this.errors !== undefined) throw new RecordValidationError(this.errors, this.anyTimestamp);
+    if (this.errors.length > 0) throw new RecordValidationError(this.errors, this.anyTimestamp);
   }
 }

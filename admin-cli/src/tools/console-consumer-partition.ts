@@ -30,6 +30,7 @@ async function offsetAt(conn: AdminConnection, tp: { topic: string; partition: n
 
 export async function consumeAssignedPartition(conn: AdminConnection, cfg: ConsoleConsumerConfig, partition: number, session: ConsumeSession): Promise<void> {
   const tp = { topic: cfg.topic, partition };
+  // Where an earliest/latest start begins, and where an out-of-range offset resets to (auto.offset.reset).
   const resetTo = cfg.start.kind === 'earliest' ? EARLIEST : LATEST;
   const loop = async (): Promise<void> => {
     let offset: bigint | undefined = cfg.start.kind === 'offset' ? cfg.start.offset : undefined;
@@ -41,7 +42,7 @@ export async function consumeAssignedPartition(conn: AdminConnection, cfg: Conso
           await sleep(RETRY_BACKOFF_MS);
           continue;
         }
-        offset ??= await offsetAt(conn, tp, cfg.start.kind === 'earliest' ? EARLIEST : LATEST);
+        offset ??= await offsetAt(conn, tp, resetTo);
         if (offset === undefined) {
           leader = -1;
           await sleep(RETRY_BACKOFF_MS);

@@ -3,8 +3,8 @@
  * tool's lines out, worded exactly as DumpLogSegments prints them. Reading files is the caller's job.
  */
 import { crc32, crc32c, decodeRecordBatch, DefaultRecordBatch, parseControlRecord, type DefaultRecord } from '../../../broker/src/protocol/records';
+import { shallowEntries, type ShallowEntry } from './common/shallow-entries';
 
-const LOG_OVERHEAD = 12;
 const INT32_MAX = 2147483647;
 const CODEC_NAMES = ['NONE', 'GZIP', 'SNAPPY', 'LZ4', 'ZSTD'];
 
@@ -30,28 +30,6 @@ export function fileBaseOffset(fileName: string): bigint {
   return BigInt(base);
 }
 
-interface ShallowEntry {
-  position: number;
-  size: number;
-  magic: number;
-  lastOffset: bigint;
-}
-
-/** The whole entries (v2 batches or legacy wrapper messages) of a log segment, in order. */
-export function shallowEntries(buf: Buffer, from = 0): ShallowEntry[] {
-  const entries: ShallowEntry[] = [];
-  let pos = from;
-  while (pos + LOG_OVERHEAD + 5 <= buf.length) {
-    const size = buf.readInt32BE(pos + 8) + LOG_OVERHEAD;
-    if (size < LOG_OVERHEAD + 14 || pos + size > buf.length) break;
-    const magic = buf[pos + 16]!;
-    const offset = buf.readBigInt64BE(pos);
-    const lastOffset = magic >= 2 ? offset + BigInt(buf.readInt32BE(pos + 23)) : offset;
-    entries.push({ position: pos, size, magic, lastOffset });
-    pos += size;
-  }
-  return entries;
-}
 
 function timestampTypeName(attributes: number, magic: number): string {
   if (magic === 0) return 'NoTimestampType';

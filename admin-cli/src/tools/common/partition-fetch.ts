@@ -8,6 +8,7 @@ import { ApiKey, ErrorCode } from '../../../../broker/src/protocol';
 import { defaultFetchPartition, defaultFetchRequest } from '../../../../broker/src/protocol/generated/fetch-request';
 import { decodeLegacyMessageSet, decodeRecordBatches, TimestampType } from '../../../../broker/src/protocol/records';
 import type { AdminConnection } from './admin-connection';
+import { shallowEntries } from './shallow-entries';
 
 export type FetchedTimestampType = 'CreateTime' | 'LogAppendTime' | 'NO_TIMESTAMP';
 
@@ -29,30 +30,20 @@ export interface PartitionFetchResult {
   nextOffset: bigint;
 }
 
-const OFFSET_AND_SIZE = 12;
-const MAGIC_AT = 16;
-
 function typeName(t: number): FetchedTimestampType {
   return t === TimestampType.LogAppendTime ? 'LogAppendTime' : t === TimestampType.CreateTime ? 'CreateTime' : 'NO_TIMESTAMP';
 }
 
 /** Splits a record set into runs of whole entries with the same magic (v2 batches vs legacy message sets). */
 function runsByMagic(set: Buffer): Array<{ magic: number; bytes: Buffer }> {
-  const runs: Array<{ magic: number; bytes: Buffer }> = [];
-  let pos = 0;
-  let runStart = 0;
-  let runMagic = -1;
-  while (set.length - pos > MAGIC_AT) {
-    const size = OFFSET_AND_SIZE + set.readInt32BE(pos + 8);
-    if (size <= OFFSET_AND_SIZE || pos + size > set.length) break; // a partial last entry, as brokers send
-    const magic = set.readInt8(pos + MAGIC_AT) === 2 ? 2 : 1;
-    if (magic !== runMagic && pos > runStart) runs.push({ magic: runMagic, bytes: set.subarray(runStart, pos) });
-    if (magic !== runMagic) runStart = pos;
-    runMagic = magic;
-    pos += size;
+  const runs: Array<{ magic: number; start: number; end: number }> = [];
+  for (const e of shallowEntries(set)) {
+    const magic = e.magic === 2 ? 2 : 1;
+    const last = runs[runs.length - 1];
+    if (last !== undefined && last.magic === magic) last.end = e.position + e.size;
+    else runs.push({ magic, start: e.position, end: e.position + e.size });
   }
-  if (pos > runStart) runs.push({ magic: runMagic, bytes: set.subarray(runStart, pos) });
-  return runs;
+  return runs.map((r) => ({ magic: r.magic, bytes: set.subarray(r.start, r.end) }));
 }
 
 /** Decodes a Fetch record set from `fromOffset` on. */

@@ -91,9 +91,17 @@ async function registrationOwners(ids: readonly number[]): Promise<Map<number, s
         await produceAcked(io, () => Promise.resolve(leaderBefore), duringOutage.slice(i, i + 2), 'acks=all produce after the ZooKeeper leader died', 20_000);
         if (firstProduceMs < 0) firstProduceMs = Date.now() - zkKilledAt;
       }
-      const reelectedMs = await reelected;
-      const newModes = await Promise.all(cluster.ensemble.servers.filter((s) => s.id !== zkServer).map((s) => cluster.ensemble.mode(s.id)));
-      expect(newModes.sort()).toEqual(['follower', 'leader']);
+      await reelected;
+      // "Serving" can still be answered just after the kill, before the survivors notice and hold their
+      // election: wait until the two of them settle as a leader and a follower.
+      const survivorModes = async (): Promise<string[]> =>
+        (await Promise.all(cluster.ensemble.servers.filter((s) => s.id !== zkServer).map((s) => cluster.ensemble.mode(s.id)))).sort();
+      const newModes = await waitFor(async () => {
+        const m = await survivorModes();
+        return m[0] === 'follower' && m[1] === 'leader' ? m : false;
+      }, 'the two remaining ZooKeeper servers to elect a leader', 30_000).catch(() => survivorModes());
+      const reelectedMs = Date.now() - zkKilledAt;
+      expect(newModes).toEqual(['follower', 'leader']);
 
       // 2. With the ensemble at 2 of 3, the partition leader is killed: the controller still fails over.
       const before = await cluster.waitForLeader(TOPIC, 0, (s) => s.leader >= 0 && s.isr.length >= 2, 30_000);

@@ -20,9 +20,9 @@ export async function kafkaBrokerApiVersions(argv: readonly string[], out: (text
     .parseAsync()) as unknown as ApiVersionsArgs;
   requireArg(a.bootstrapServer, 'bootstrap-server');
   // The protocol layer loads only now, so --help and argument mistakes answer fast.
-  const { ApiKey, ErrorCode, errorForCode } = await import('../../../broker/src/protocol');
-  const { AdminConnection } = await import('./common/admin-connection');
-  const { formatNodeApiVersions, nodeText } = await import('./broker-api-versions-format');
+  const { ApiKey, ErrorCode, errorForCode } = require('../../../broker/src/protocol') as typeof import('../../../broker/src/protocol');
+  const { AdminConnection } = require('./common/admin-connection') as typeof import('./common/admin-connection');
+  const { formatNodeApiVersions, nodeText } = require('./broker-api-versions-format') as typeof import('./broker-api-versions-format');
   const conn = await AdminConnection.connect({ bootstrapServers: a.bootstrapServer ?? '', clientId: 'kafka-broker-api-versions', timeoutMs: a.timeout });
   try {
     const nodes = [...(await conn.metadata(null)).brokers].sort((x, y) => x.nodeId - y.nodeId);

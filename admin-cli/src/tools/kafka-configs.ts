@@ -101,8 +101,8 @@ export async function kafkaConfigs(argv: readonly string[], out: (line: string) 
   const cmd = configCommand(a);
   const failure = (message: string): ToolError => new ToolError(`Error while executing config command with args '${argv.join(' ')}': ${message}`);
   // The protocol layer loads only now, so --help and argument mistakes answer fast.
-  const { AdminConnection } = await import('./common/admin-connection');
-  const { ConfigClient } = await import('./kafka-configs-actions');
+  const { AdminConnection } = require('./common/admin-connection') as typeof import('./common/admin-connection');
+  const { ConfigClient } = require('./kafka-configs-actions') as typeof import('./kafka-configs-actions');
   const conn = await AdminConnection.connect({ bootstrapServers: cmd.bootstrapServer, clientId: 'kafka-configs', timeoutMs: 10_000 });
   try {
     const client = new ConfigClient(conn, failure);

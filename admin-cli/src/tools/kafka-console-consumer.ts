@@ -111,8 +111,8 @@ export async function kafkaConsoleConsumer(argv: readonly string[], io: ConsoleC
   const cfg = consoleConsumerConfig(a);
 
   // kafkajs and the protocol layer load only now, so --help and argument mistakes answer fast.
-  const { ErrorCode } = await import('../../../broker/src/protocol');
-  const { AdminConnection } = await import('./common/admin-connection');
+  const { ErrorCode } = require('../../../broker/src/protocol') as typeof import('../../../broker/src/protocol');
+  const { AdminConnection } = require('./common/admin-connection') as typeof import('./common/admin-connection');
   const conn = await AdminConnection.connect({ bootstrapServers: cfg.bootstrapServer, clientId: 'console-consumer', timeoutMs: 5000 });
   try {
     const md = (await conn.metadata([cfg.topic])).topics.find((t) => t.name === cfg.topic);
@@ -122,7 +122,7 @@ export async function kafkaConsoleConsumer(argv: readonly string[], io: ConsoleC
     try {
       if (cfg.partition !== null) {
         // Kafka's ConsoleConsumer assigns the partition: no group, no offsets committed.
-        const { consumeAssignedPartition } = await import('./console-consumer-partition');
+        const { consumeAssignedPartition } = require('./console-consumer-partition') as typeof import('./console-consumer-partition');
         await consumeAssignedPartition(conn, cfg, cfg.partition, session);
       } else {
         await consumeInGroup(cfg, session);
@@ -201,7 +201,7 @@ export class ConsumeSession {
 
 /** --topic without --partition: a kafkajs group consumer (the named group, or a random one without commits). */
 async function consumeInGroup(cfg: ConsoleConsumerConfig, session: ConsumeSession): Promise<void> {
-  const kafkajs = await import('kafkajs');
+  const kafkajs = require('kafkajs') as typeof import('kafkajs');
   const kafka: Kafka = new kafkajs.Kafka({ clientId: 'console-consumer', brokers: cfg.bootstrapServer.split(','), logLevel: kafkajs.logLevel.NOTHING, connectionTimeout: 5000, retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 1000 } });
   const consumer = kafka.consumer({ groupId: cfg.groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, maxWaitTimeInMs: 250 });
   try {

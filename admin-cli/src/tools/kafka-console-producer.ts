@@ -75,8 +75,8 @@ export async function kafkaConsoleProducer(argv: readonly string[], io: ConsoleP
   const retries = Number(producerProps.get('retries') ?? a.messageSendMaxRetries);
 
   // kafkajs and the protocol layer load only now, so --help and argument mistakes answer fast.
-  const { AdminConnection } = await import('./common/admin-connection');
-  const { Kafka, logLevel, Partitioners } = await import('kafkajs');
+  const { AdminConnection } = require('./common/admin-connection') as typeof import('./common/admin-connection');
+  const { Kafka, logLevel, Partitioners } = require('kafkajs') as typeof import('kafkajs');
   // A short first contact so an unreachable cluster is one line within seconds, as the other tools do.
   const probe = await AdminConnection.connect({ bootstrapServers: bootstrap ?? '', clientId, timeoutMs: 5000 });
   await probe.close();

@@ -81,7 +81,7 @@ export async function kafkaConsumerGroups(argv: readonly string[], io: Io = { ou
     .parseAsync()) as unknown as GroupsArgs;
   checkArgs(a);
   // The protocol layer loads only now, so --help and argument mistakes answer fast.
-  const { runGroupsCommand } = await import('./kafka-consumer-groups-actions');
+  const { runGroupsCommand } = require('./kafka-consumer-groups-actions') as typeof import('./kafka-consumer-groups-actions');
   await runGroupsCommand(a, io);
   return 0;
 }

@@ -49,7 +49,7 @@ export async function kafkaDumpLog(
   requireArg(a.files, 'files');
   const files = (a.files ?? '').split(',').filter((f) => f !== '');
   // The record decoders load only now, so --help and argument mistakes answer fast.
-  const { dumpLog, dumpOffsetIndex, dumpTimeIndex, fileBaseOffset, indexSanityProblem } = await import('./dump-log-segments');
+  const { dumpLog, dumpOffsetIndex, dumpTimeIndex, fileBaseOffset, indexSanityProblem } = require('./dump-log-segments') as typeof import('./dump-log-segments');
   const sanityOnly = a.indexSanityCheck === true;
   const verifyOnly = a.verifyIndexOnly === true;
   const indexMismatches = new Map<string, OffsetPairs>();

@@ -76,8 +76,8 @@ export async function kafkaLeaderElection(argv: readonly string[], out: (line: s
   }
   const typeName = type.toUpperCase();
   // The protocol layer loads only now, so --help and argument mistakes answer fast.
-  const { ApiKey, ErrorCode, errorForCode } = await import('../../../broker/src/protocol');
-  const { AdminConnection } = await import('./common/admin-connection');
+  const { ApiKey, ErrorCode, errorForCode } = require('../../../broker/src/protocol') as typeof import('../../../broker/src/protocol');
+  const { AdminConnection } = require('./common/admin-connection') as typeof import('./common/admin-connection');
   const conn = await AdminConnection.connect({ bootstrapServers: a.bootstrapServer ?? '', clientId: 'kafka-leader-election', timeoutMs: a.timeout });
   try {
     const byTopic = new Map<string, number[]>();

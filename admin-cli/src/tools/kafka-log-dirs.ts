@@ -29,10 +29,10 @@ export async function kafkaLogDirs(argv: readonly string[], out: (line: string) 
   requireArg(a.bootstrapServer, 'bootstrap-server');
   const topics = new Set((a.topicList ?? '').split(',').filter((t) => t !== ''));
   // The protocol layer loads only now, so --help and argument mistakes answer fast.
-  const { formatLogDirsJson, parseBrokerList } = await import('./log-dirs-format');
+  const { formatLogDirsJson, parseBrokerList } = require('./log-dirs-format') as typeof import('./log-dirs-format');
   const requested = a.brokerList === undefined ? null : parseBrokerList(a.brokerList);
-  const { ApiKey } = await import('../../../broker/src/protocol');
-  const { AdminConnection } = await import('./common/admin-connection');
+  const { ApiKey } = require('../../../broker/src/protocol') as typeof import('../../../broker/src/protocol');
+  const { AdminConnection } = require('./common/admin-connection') as typeof import('./common/admin-connection');
   const conn = await AdminConnection.connect({ bootstrapServers: a.bootstrapServer ?? '', clientId: 'kafka-log-dirs', timeoutMs: a.timeout });
   try {
     const clusterBrokers = (await conn.brokers()).map((b) => b.id).sort((x, y) => x - y);

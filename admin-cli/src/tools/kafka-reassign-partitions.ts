@@ -86,7 +86,7 @@ export async function kafkaReassignPartitions(argv: readonly string[], out: (lin
   if (actions !== 1) throw new ToolError('Command must include exactly one action: --generate, --execute, --verify, --cancel, --list');
   requireArg(a.bootstrapServer, 'bootstrap-server');
   // The protocol layer loads only now, so --help and argument mistakes answer fast.
-  const { runReassignCommand } = await import('./kafka-reassign-partitions-actions');
+  const { runReassignCommand } = require('./kafka-reassign-partitions-actions') as typeof import('./kafka-reassign-partitions-actions');
   await runReassignCommand(a, out);
   return 0;
 }

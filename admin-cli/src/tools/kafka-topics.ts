@@ -100,10 +100,10 @@ export async function kafkaTopics(argv: readonly string[], out: (line: string) =
   checkArgs(parsed);
   // The protocol layer loads only now, so --help and argument mistakes answer fast.
   if (parsed.zookeeper !== undefined) {
-    const { runTopicsOverZooKeeper } = await import('./kafka-topics-zk');
+    const { runTopicsOverZooKeeper } = require('./kafka-topics-zk') as typeof import('./kafka-topics-zk');
     await runTopicsOverZooKeeper(parsed, describeFilters(parsed), out);
   } else {
-    const { runTopicsCommand } = await import('./kafka-topics-actions');
+    const { runTopicsCommand } = require('./kafka-topics-actions') as typeof import('./kafka-topics-actions');
     await runTopicsCommand(parsed, out);
   }
   return 0;

@@ -28,8 +28,8 @@ export async function zookeeperShell(argv: readonly string[], io: ZkShellIo = de
     throw new ToolError(`USAGE: zookeeper-shell zookeeper_host:port[/path] [args...]`);
   }
   // ZooKeeper's binding loads only now, so --help answers fast.
-  const { ZkClient: Client } = await import('../../../broker/src/zk');
-  const { runZkCommand, tokenize, ZkShellError } = await import('./zookeeper-shell-commands');
+  const { ZkClient: Client } = require('../../../broker/src/zk') as typeof import('../../../broker/src/zk');
+  const { runZkCommand, tokenize, ZkShellError } = require('./zookeeper-shell-commands') as typeof import('./zookeeper-shell-commands');
   io.out(`Connecting to ${server}`);
   let zk: ZkClient;
   try {

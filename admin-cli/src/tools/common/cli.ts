@@ -33,10 +33,21 @@ export function invalidWith(present: boolean, flag: string, others: ReadonlyArra
 }
 
 /**
+ * A reader that stopped early (`| head`) closes the pipe: the tool ends quietly, as Kafka's tools do
+ * (Java's System.out swallows the error), instead of dying on an unhandled EPIPE with a stack trace.
+ */
+function stdoutClosed(err: NodeJS.ErrnoException): void {
+  if (err.code === 'EPIPE') process.exit(0);
+  process.stderr.write(`error writing to standard output: ${err.message}\n`);
+  process.exit(1);
+}
+
+/**
  * Runs a tool's main: its exit code, or 1 after one line on stderr for a ToolError (prefixed as the
  * Kafka tool prefixes errors) or any other failure.
  */
 export async function runTool(prefix: string, main: () => Promise<number | void>): Promise<void> {
+  process.stdout.on('error', stdoutClosed);
   try {
     process.exitCode = (await main()) ?? 0;
   } catch (err) {

@@ -236,11 +236,12 @@ describe('compose/Dockerfile', () => {
       expect(kept.length).toBeGreaterThan(0);
     }
     // The files the runtime cannot do without survive .dockerignore.
-    for (const f of ['broker/src/main.ts', 'bin/samsa-broker', 'bin/admin-tool', 'package-lock.json', 'compose/docker-entrypoint.sh']) {
+    for (const f of ['broker/src/main.ts', 'bin/samsa-broker', 'bin/admin-tool', 'package-lock.json', 'compose/docker-entrypoint.sh', 'native/build.cjs', 'native/crc32c/src/crc32c.c']) {
       expect(isIgnored(ignore, f)).toBe(false);
     }
     // …and the heavy or host-specific ones stay out.
-    for (const f of ['node_modules/tsx/package.json', '.git/HEAD', '.samsa/cluster.json']) expect(isIgnored(ignore, f)).toBe(true);
+    // (a host-built addon would not load in the image: it is compiled there)
+    for (const f of ['node_modules/tsx/package.json', '.git/HEAD', '.samsa/cluster.json', 'native/crc32c/build/Release/samsa_crc32c.node']) expect(isIgnored(ignore, f)).toBe(true);
   });
 
   test('the build stage installs the native-addon toolchain and runs npm ci, pruning dev dependencies', () => {
@@ -250,6 +251,11 @@ describe('compose/Dockerfile', () => {
     expect(runs).toMatch(/npm ci\b/);
     expect(runs).toMatch(/npm prune --omit=dev/);
     expect(build.copies.flatMap((c) => c.sources)).toEqual(expect.arrayContaining(['package.json', 'package-lock.json']));
+    // npm ci's postinstall compiles native/crc32c, so its sources are in place before it runs.
+    const copyNative = build.instructions.findIndex((i) => i.keyword === 'COPY' && /(^|\s)native(\/)?\s/.test(`${i.args} `));
+    const npmCi = build.instructions.findIndex((i) => i.keyword === 'RUN' && /npm ci\b/.test(i.args));
+    expect(copyNative).toBeGreaterThanOrEqual(0);
+    expect(copyNative).toBeLessThan(npmCi);
   });
 
   test('what the runtime loads survives the prune: tsx and the native addons are dependencies, not devDependencies', () => {
@@ -260,6 +266,10 @@ describe('compose/Dockerfile', () => {
     for (const name of ['tsx', 'zookeeper', 'sse4_crc32', 'pino', 'yargs', 'kafkajs']) expect(deps).toContain(name);
     const nodeModules = originOf(stages, runtime, '/opt/samsa/node_modules', REPO_ROOT);
     expect(nodeModules.kind).toBe('generated'); // built by npm ci in the build stage, not copied from the host
+    // native/ reaches the runtime through the build stage, where npm ci's postinstall compiled it
+    // (the host's build/ stays out through .dockerignore, checked above).
+    expect(runtime.copies.some((c) => c.from === 'build' && c.sources.includes('/opt/samsa/native'))).toBe(true);
+    expect(originOf(stages, runtime, '/opt/samsa/native/crc32c/src/crc32c.c', REPO_ROOT)).toEqual({ kind: 'context', path: 'native/crc32c/src/crc32c.c' });
   });
 
   test('the runtime carries the sources, bin/, package.json and tsconfig.json, and runs as a non-root user', () => {

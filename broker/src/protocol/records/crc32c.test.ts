@@ -1,5 +1,11 @@
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { crc32 } from './crc32';
-import { crc32c, crc32cUpdate } from './crc32c';
+import { CRC32C_IMPLEMENTATION, crc32c, crc32cUpdate } from './crc32c';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const portable = require('sse4_crc32') as { calculate(input: Uint8Array, initialCrc?: number): number };
 
 describe('crc32c', () => {
   it('matches the CRC-32C check value for "123456789"', () => {
@@ -22,6 +28,26 @@ describe('crc32c', () => {
 
   it('returns an unsigned value for checksums with the top bit set', () => {
     expect(crc32c(Buffer.from('123456789'))).toBeGreaterThan(0x7fffffff);
+  });
+});
+
+describe('crc32c, three-way native addon (native/crc32c)', () => {
+  it('is in use where it was built and the CPU has SSE4.2 (npm ci builds it on this machine kind)', () => {
+    const built = fs.existsSync(path.join(__dirname, '../../../../native/crc32c/build/Release/samsa_crc32c.node'));
+    const sse42 = /\bsse4_2\b/.test(fs.readFileSync('/proc/cpuinfo', 'utf8'));
+    const forcedPortable = process.env.SAMSA_CRC32C === 'portable';
+    expect(CRC32C_IMPLEMENTATION).toBe(built && sse42 && !forcedPortable ? 'three-way SSE4.2 (native/crc32c)' : 'sse4_crc32');
+  });
+
+  it('agrees with the portable CRC-32C on every length around its 3 x 512-byte stripes, at odd offsets, with and without an initial CRC', () => {
+    const lengths = [...Array.from({ length: 1700 }, (_, i) => i), 3071, 3072, 3073, 15346, 65536 + 5, 1 << 20];
+    for (const length of lengths) {
+      const buf = randomBytes(length + 3).subarray(3); // an unaligned view
+      const initial = length % 2 === 0 ? 0 : randomBytes(4).readUInt32LE();
+      expect([length, crc32cUpdate(initial, buf)]).toEqual([length, portable.calculate(buf, initial) >>> 0]);
+      const cut = length >> 1;
+      expect(crc32cUpdate(crc32c(buf, 0, cut), buf, cut)).toBe(crc32c(buf));
+    }
   });
 });
 

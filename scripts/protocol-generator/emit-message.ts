@@ -296,7 +296,8 @@ export class MessageEmitter {
       case 'int8': case 'int16': case 'uint16': case 'int32': case 'int64': case 'float64': case 'bool': case 'uuid':
         return [`${w}.${t}(${val});`];
       case 'string': case 'bytes': case 'records': {
-        const kind = t === 'string' ? 'String' : 'Bytes';
+        // records fields go through the writer's *Records methods, which reference big record sets instead of copying them.
+        const kind = t === 'string' ? 'String' : t === 'records' ? 'Records' : 'Bytes';
         const nullable = choose(flex, `${w}.compactNullable${kind}(${val})`, `${w}.nullable${kind}(${val})`);
         const plain = choose(flex, `${w}.compact${kind}(${val})`, `${w}.${camel(kind)}(${val})`);
         if (nul === false) return [plain];

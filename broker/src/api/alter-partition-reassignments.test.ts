@@ -29,7 +29,7 @@ function fakeController(o: { isActive?: boolean; outcome?: (r: Request) => Reass
 
 async function send(controller: AlterPartitionReassignmentsController | undefined, req: AlterPartitionReassignmentsRequest) {
   const registry = new ApiRegistry().register(alterPartitionReassignmentsHandler({ controller: () => controller }));
-  const frame = (await registry.handle(networkRequest(requestFrame(ApiKey.AlterPartitionReassignments, 0, req))))!;
+  const frame = (await registry.handleWhole(networkRequest(requestFrame(ApiKey.AlterPartitionReassignments, 0, req))))!;
   return decodeResponse(ApiKey.AlterPartitionReassignments, 0, frame).response;
 }
 

@@ -23,7 +23,7 @@ function fakeController(o: { isActive?: boolean; remaining?: { topic: string; pa
 
 async function send(controller: ControlledShutdownController | undefined, version: number, brokerId: number, brokerEpoch: bigint) {
   const registry = new ApiRegistry().register(controlledShutdownHandler({ controller: () => controller }));
-  const frame = (await registry.handle(networkRequest(requestFrame(ApiKey.ControlledShutdown, version, { brokerId, brokerEpoch }))))!;
+  const frame = (await registry.handleWhole(networkRequest(requestFrame(ApiKey.ControlledShutdown, version, { brokerId, brokerEpoch }))))!;
   return decodeResponse(ApiKey.ControlledShutdown, version, frame).response;
 }
 

@@ -10,7 +10,7 @@ describe('DeleteRecords handler', () => {
   let f: ServingFixture;
   let registry: ApiRegistry;
   const send = async (req: DeleteRecordsRequest) =>
-    decodeResponse(ApiKey.DeleteRecords, 1, (await registry.handle(networkRequest(requestFrame(ApiKey.DeleteRecords, 1, req))))!).response;
+    decodeResponse(ApiKey.DeleteRecords, 1, (await registry.handleWhole(networkRequest(requestFrame(ApiKey.DeleteRecords, 1, req))))!).response;
   beforeEach(async () => {
     f = await startServing();
     registry = new ApiRegistry().register(deleteRecordsHandler({ replicaManager: f.replicaManager, metadataCache: f.metadataCache }));

@@ -52,7 +52,7 @@ const err = (topic: string, partition: number, code: number, message: string | n
 
 async function send(deps: Parameters<typeof electLeadersHandler>[0], version: number, req: ElectLeadersRequest) {
   const registry = new ApiRegistry().register(electLeadersHandler(deps));
-  const frame = (await registry.handle(networkRequest(requestFrame(ApiKey.ElectLeaders, version, req))))!;
+  const frame = (await registry.handleWhole(networkRequest(requestFrame(ApiKey.ElectLeaders, version, req))))!;
   return decodeResponse(ApiKey.ElectLeaders, version, frame).response;
 }
 

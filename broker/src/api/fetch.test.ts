@@ -18,7 +18,7 @@ function fetchRequest(o: Partial<FetchRequest> = {}, fetchOffset = 0n, topics = 
 describe('Fetch handler', () => {
   let f: ServingFixture;
   let registry: ApiRegistry;
-  const fetch = async (version: number, req: FetchRequest) => decodeResponse(ApiKey.Fetch, version, (await registry.handle(networkRequest(requestFrame(ApiKey.Fetch, version, req))))!).response;
+  const fetch = async (version: number, req: FetchRequest) => decodeResponse(ApiKey.Fetch, version, (await registry.handleWhole(networkRequest(requestFrame(ApiKey.Fetch, version, req))))!).response;
   beforeEach(async () => {
     f = await startServing();
     registry = new ApiRegistry().register(fetchHandler({ replicaManager: f.replicaManager, metadataCache: f.metadataCache, fetchMaxBytes: 57671680 }));

@@ -49,7 +49,7 @@ function fixture(): { call: <K extends keyof ApiMessages>(k: K, v: number, req: 
     .register(listGroupsHandler({ coordinator }))
     .register(deleteGroupsHandler({ coordinator }));
   const call = async <K extends keyof ApiMessages>(k: K, v: number, req: ApiMessages[K]['request']): Promise<ApiMessages[K]['response']> => {
-    const pending = registry.handle(networkRequest(requestFrame(k, v, req)));
+    const pending = registry.handleWhole(networkRequest(requestFrame(k, v, req)));
     await scheduler.tick(0);
     const frame = await pending;
     if (frame === null || !Buffer.isBuffer(frame)) throw new Error('no response');

@@ -10,7 +10,7 @@ describe('LeaderAndIsr handler', () => {
   let registry: ApiRegistry;
   let brokerEpoch: bigint;
   const send = async (version: number, req: LeaderAndIsrRequest) =>
-    decodeResponse(ApiKey.LeaderAndIsr, version, (await registry.handle(networkRequest(requestFrame(ApiKey.LeaderAndIsr, version, req))))!).response;
+    decodeResponse(ApiKey.LeaderAndIsr, version, (await registry.handleWhole(networkRequest(requestFrame(ApiKey.LeaderAndIsr, version, req))))!).response;
   beforeEach(async () => {
     f = await startServing();
     brokerEpoch = 100n;

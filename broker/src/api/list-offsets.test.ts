@@ -15,7 +15,7 @@ describe('ListOffsets handler', () => {
   let f: ServingFixture;
   let registry: ApiRegistry;
   const list = async (version: number, req: ListOffsetsRequest) =>
-    decodeResponse(ApiKey.ListOffsets, version, (await registry.handle(networkRequest(requestFrame(ApiKey.ListOffsets, version, req))))!).response;
+    decodeResponse(ApiKey.ListOffsets, version, (await registry.handleWhole(networkRequest(requestFrame(ApiKey.ListOffsets, version, req))))!).response;
   beforeEach(async () => {
     f = await startServing();
     registry = new ApiRegistry().register(listOffsetsHandler({ replicaManager: f.replicaManager }));

@@ -30,7 +30,7 @@ function fakeController(o: { isActive?: boolean; error?: Error } = {}) {
 
 async function send(controller: ListPartitionReassignmentsController | undefined, req: ListPartitionReassignmentsRequest) {
   const registry = new ApiRegistry().register(listPartitionReassignmentsHandler({ controller: () => controller }));
-  const frame = (await registry.handle(networkRequest(requestFrame(ApiKey.ListPartitionReassignments, 0, req))))!;
+  const frame = (await registry.handleWhole(networkRequest(requestFrame(ApiKey.ListPartitionReassignments, 0, req))))!;
   return decodeResponse(ApiKey.ListPartitionReassignments, 0, frame).response;
 }
 

@@ -27,7 +27,7 @@ describe('Metadata handler', () => {
       }),
     );
   const metadata = async (version: number, req: MetadataRequest, registry = registryWith()) =>
-    decodeResponse(ApiKey.Metadata, version, (await registry.handle(networkRequest(requestFrame(ApiKey.Metadata, version, req))))!).response;
+    decodeResponse(ApiKey.Metadata, version, (await registry.handleWhole(networkRequest(requestFrame(ApiKey.Metadata, version, req))))!).response;
 
   beforeEach(() => {
     created = [];

@@ -14,7 +14,7 @@ describe('OffsetForLeaderEpoch handler', () => {
   let f: ServingFixture;
   let registry: ApiRegistry;
   const ask = async (version: number, req: OffsetForLeaderEpochRequest) =>
-    decodeResponse(ApiKey.OffsetForLeaderEpoch, version, (await registry.handle(networkRequest(requestFrame(ApiKey.OffsetForLeaderEpoch, version, req))))!).response.topics[0]!.partitions;
+    decodeResponse(ApiKey.OffsetForLeaderEpoch, version, (await registry.handleWhole(networkRequest(requestFrame(ApiKey.OffsetForLeaderEpoch, version, req))))!).response.topics[0]!.partitions;
   const append = (count: number) =>
     f.replicaManager.appendRecords({ timeoutMs: 0, requiredAcks: 1, internalTopicsAllowed: false, entries: new Map([['t-0', { topicPartition: { topic: 't', partition: 0 }, records: batch({ count }) }]]) });
 

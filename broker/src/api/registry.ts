@@ -22,9 +22,9 @@
  *    the request's getErrorResponse(e), the code from Errors.forException(e). → `errorResponse`
  *    with toErrorCode(err).
  */
-import { ErrorCode, apiCodec, encodeResponseFrame, type ApiMessages, type RequestHeader } from '../protocol';
+import { ErrorCode, apiCodec, encodeResponseFrame, encodeResponseFrameChunks, type ApiMessages, type RequestHeader } from '../protocol';
 import type { ApiVersion } from '../protocol/generated/api-versions-response';
-import { CloseConnection, type NetworkRequest, type RequestHandler } from '../network/request-handler';
+import { CloseConnection, type NetworkRequest, type RequestHandler, type ResponseFrame } from '../network/request-handler';
 import { createLogger, type Logger } from '../common/logger';
 import { toErrorCode } from './errors';
 
@@ -116,8 +116,14 @@ export class ApiRegistry implements RequestHandler {
       .map((h) => ({ apiKey: h.apiKey, minVersion: h.minVersion, maxVersion: h.maxVersion }));
   }
 
+  /** handle(), with the response frame joined into one Buffer (for callers that decode it in place). */
+  async handleWhole(req: NetworkRequest): Promise<Buffer | null> {
+    const frame = await this.handle(req);
+    return frame === null || Buffer.isBuffer(frame) ? frame : Buffer.concat(frame);
+  }
+
   /** RequestHandler: decode the body, run the handler, encode the response frame. */
-  async handle(req: NetworkRequest): Promise<Buffer | null> {
+  async handle(req: NetworkRequest): Promise<ResponseFrame | null> {
     const { header } = req;
     const apiKey = header.requestApiKey;
     const apiVersion = header.requestApiVersion;
@@ -170,6 +176,6 @@ export class ApiRegistry implements RequestHandler {
     }
     if (response === null) return null;
     const sizeHint = handler.responseSizeHint?.(response) ?? 256;
-    return encodeResponseFrame(apiKey, apiVersion, header.correlationId, (w) => codec.encodeResponse(w, response, apiVersion), sizeHint);
+    return encodeResponseFrameChunks(apiKey, apiVersion, header.correlationId, (w) => codec.encodeResponse(w, response, apiVersion), sizeHint);
   }
 }

@@ -13,7 +13,7 @@ describe('StopReplica handler', () => {
   let f: ServingFixture;
   let registry: ApiRegistry;
   const send = async (version: number, req: StopReplicaRequest) =>
-    decodeResponse(ApiKey.StopReplica, version, (await registry.handle(networkRequest(requestFrame(ApiKey.StopReplica, version, req))))!).response;
+    decodeResponse(ApiKey.StopReplica, version, (await registry.handleWhole(networkRequest(requestFrame(ApiKey.StopReplica, version, req))))!).response;
   beforeEach(async () => {
     f = await startServing();
     registry = new ApiRegistry().register(stopReplicaHandler({ replicaManager: f.replicaManager, brokerEpoch: () => 10n }));

@@ -10,7 +10,7 @@ describe('UpdateMetadata handler', () => {
   let registry: ApiRegistry;
   let deleted: string[];
   const send = async (version: number, req: UpdateMetadataRequest) =>
-    decodeResponse(ApiKey.UpdateMetadata, version, (await registry.handle(networkRequest(requestFrame(ApiKey.UpdateMetadata, version, req))))!).response;
+    decodeResponse(ApiKey.UpdateMetadata, version, (await registry.handleWhole(networkRequest(requestFrame(ApiKey.UpdateMetadata, version, req))))!).response;
   beforeEach(async () => {
     f = await startServing();
     deleted = [];

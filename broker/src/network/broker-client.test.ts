@@ -1,5 +1,6 @@
 import * as net from 'node:net';
 import { API_CODECS, ApiKey, ErrorCode, encodeResponseFrame, type ApiMessages } from '../protocol';
+import { defaultFetchablePartitionResponse, defaultFetchResponse } from '../protocol/generated/fetch-response';
 import { defaultUpdateMetadataRequest } from '../protocol/generated/update-metadata-request';
 import { BrokerClient, BrokerClientError } from './broker-client';
 import type { NetworkRequest, RequestHandler } from './request-handler';
@@ -112,6 +113,64 @@ describe('BrokerClient (NetworkClient for one destination)', () => {
     const c = new BrokerClient({ host: '127.0.0.1', port: (rogue.address() as net.AddressInfo).port, clientId: 'x', requestTimeoutMs: 1000 });
     clients.push(c);
     await expect(c.send(ApiKey.UpdateMetadata, 0, defaultUpdateMetadataRequest())).rejects.toMatchObject({ reason: 'protocol' });
+    await c.close();
+    await new Promise<void>((r) => rogue.close(() => r()));
+  });
+
+  test('a 4 MiB response arriving in many small TCP writes decodes correctly, and the next response after it too', async () => {
+    const records = Buffer.allocUnsafe(4 << 20);
+    for (let i = 0; i < records.length; i++) records[i] = (i * 7 + (i >>> 11)) & 0xff;
+    const fetchResponse = (correlationId: number, recordSet: Buffer): Buffer =>
+      encodeResponseFrame(ApiKey.Fetch, 4, correlationId, (w) =>
+        API_CODECS[ApiKey.Fetch].encodeResponse(
+          w,
+          { ...defaultFetchResponse(), responses: [{ topic: 't', partitionResponses: [{ ...defaultFetchablePartitionResponse(), highWatermark: 9n, abortedTransactions: [], recordSet }] }] },
+          4,
+        ),
+      );
+    // Answers each request (correlation id at offset 8 of the size-prefixed frame) in writes of 1-9000
+    // bytes, yielding to the event loop now and then so the client sees many separate reads.
+    const rogue = net.createServer((s) => {
+      let pending = Buffer.alloc(0);
+      let queue = Promise.resolve();
+      s.on('data', (chunk: Buffer) => {
+        pending = Buffer.concat([pending, chunk]);
+        while (pending.length >= 4 && pending.length >= 4 + pending.readInt32BE(0)) {
+          const correlationId = pending.readInt32BE(8);
+          pending = pending.subarray(4 + pending.readInt32BE(0));
+          const out = fetchResponse(correlationId, correlationId === 0 ? records : Buffer.from('small'));
+          queue = queue.then(async () => {
+            for (let pos = 0, n = 0; pos < out.length; n++) {
+              const len = 1 + ((n * 2654435761) >>> 0) % 9000;
+              s.write(out.subarray(pos, pos + len));
+              pos += len;
+              if (n % 16 === 0) await new Promise((r) => setImmediate(r));
+            }
+          });
+        }
+      });
+    });
+    await new Promise<void>((r) => rogue.listen(0, '127.0.0.1', r));
+    const c = new BrokerClient({ host: '127.0.0.1', port: (rogue.address() as net.AddressInfo).port, clientId: 'x', requestTimeoutMs: 20_000 });
+    clients.push(c);
+    const request = API_CODECS[ApiKey.Fetch].defaultRequest();
+    const [big, small] = await Promise.all([c.send(ApiKey.Fetch, 4, request), c.send(ApiKey.Fetch, 4, request)]);
+    const bigSet = big.responses[0].partitionResponses[0].recordSet;
+    expect(bigSet?.length).toBe(records.length);
+    expect(bigSet?.equals(records)).toBe(true);
+    expect(big.responses[0].partitionResponses[0].highWatermark).toBe(9n);
+    expect(String(small.responses[0].partitionResponses[0].recordSet)).toBe('small');
+    await c.close();
+    await new Promise<void>((r) => rogue.close(() => r()));
+  });
+
+  test('a response frame over maxResponseBytes closes the connection with a protocol error', async () => {
+    const rogue = net.createServer((s) => s.on('data', () => s.write(Buffer.from([0, 0, 0x10, 0, 1, 2]))));
+    await new Promise<void>((r) => rogue.listen(0, '127.0.0.1', r));
+    const c = new BrokerClient({ host: '127.0.0.1', port: (rogue.address() as net.AddressInfo).port, clientId: 'x', requestTimeoutMs: 1000, maxResponseBytes: 1024 });
+    clients.push(c);
+    await expect(c.send(ApiKey.UpdateMetadata, 0, defaultUpdateMetadataRequest())).rejects.toMatchObject({ reason: 'protocol' });
+    expect(c.isConnected).toBe(false);
     await c.close();
     await new Promise<void>((r) => rogue.close(() => r()));
   });

@@ -12,11 +12,11 @@ import { createLogger, type Logger } from '../common/logger';
 import {
   API_CODECS,
   ByteWriter,
-  FrameReader,
   decodeResponseFrame,
   encodeRequestFrame,
   type ApiMessages,
 } from '../protocol';
+import { DirectFrameReader } from '../protocol/direct-frame-reader';
 
 export interface BrokerClientOptions {
   host: string;
@@ -141,8 +141,34 @@ export class BrokerClient {
       if (wait > 0) await sleep(wait);
     }
     if (this.closed) throw new BrokerClientError(`client to ${this.destination} is closed`, 'closed');
+    const reader = new DirectFrameReader(this.options.maxResponseBytes ?? 1024 * 1024 * 1024);
     const socket = await new Promise<net.Socket>((resolve, reject) => {
-      const s = net.connect({ host: this.options.host, port: this.options.port });
+      // onread lets the kernel read a large Fetch response straight into that frame's own buffer
+      // (see DirectFrameReader) instead of into a fresh 64 KiB chunk per read that is then copied.
+      // Node calls `buffer` once when the handle is set up and again after every callback.
+      const s: net.Socket = net.connect({
+        host: this.options.host,
+        port: this.options.port,
+        onread: {
+          buffer: () => reader.nextReadBuffer(),
+          callback: (nread) => {
+            let frames: Buffer[];
+            try {
+              frames = reader.onRead(nread);
+            } catch (err) {
+              // A throw here would escape into Node's stream internals as an uncaught exception.
+              this.disconnect(s, new BrokerClientError(`bad response frame from ${this.destination}: ${String(err)}`, 'protocol'));
+              s.destroy();
+              return false;
+            }
+            // `this.socket` is set in the microtasks right after 'connect', before any read can run;
+            // a socket that is no longer current has had its requests failed already.
+            if (this.socket !== s) return false;
+            for (const frame of frames) this.onResponse(s, frame);
+            return true;
+          },
+        },
+      });
       const timer = setTimeout(() => {
         s.destroy();
         reject(new BrokerClientError(`connection to ${this.destination} timed out`, 'timeout'));
@@ -168,17 +194,6 @@ export class BrokerClient {
     socket.setNoDelay(true);
     this.failures = 0;
     this.socket = socket;
-    const reader = new FrameReader(this.options.maxResponseBytes ?? 1024 * 1024 * 1024);
-    socket.on('data', (chunk: Buffer) => {
-      let frames: Buffer[];
-      try {
-        frames = reader.push(chunk);
-      } catch (err) {
-        this.disconnect(socket, new BrokerClientError(`bad response frame from ${this.destination}: ${String(err)}`, 'protocol'));
-        return;
-      }
-      for (const frame of frames) this.onResponse(socket, frame);
-    });
     socket.on('error', (err) => this.log.debug({ err: err.message }, 'connection error'));
     socket.on('close', () => this.disconnect(socket, new BrokerClientError(`connection to ${this.destination} was closed`, 'disconnected')));
     this.log.debug('connected');

@@ -19,12 +19,26 @@ export interface NetworkRequest {
   clientAddress: string;
 }
 
+/**
+ * A whole response frame, size prefix included: one Buffer, or its pieces in order for one
+ * gathering write (a Fetch response's record sets, sent as the log read them, uncopied).
+ */
+export type ResponseFrame = Buffer | readonly Buffer[];
+
+/** Bytes in a response frame. */
+export function responseFrameLength(frame: ResponseFrame): number {
+  if (Buffer.isBuffer(frame)) return frame.length;
+  let n = 0;
+  for (const chunk of frame) n += chunk.length;
+  return n;
+}
+
 export interface RequestHandler {
   /**
-   * Handles one request. Returns the whole response frame (size prefix included) or null to send
-   * nothing. Requests of one connection are never handed over concurrently.
+   * Handles one request. Returns the whole response frame or null to send nothing. Requests of one
+   * connection are never handed over concurrently.
    */
-  handle(request: NetworkRequest): Promise<Buffer | null>;
+  handle(request: NetworkRequest): Promise<ResponseFrame | null>;
 }
 
 /** Thrown by a handler to close the connection without a response (Kafka's CloseConnectionResponse). */

@@ -1,6 +1,6 @@
 import * as net from 'node:net';
-import { ApiKey, FrameReader, encodeRequestFrame, encodeResponseFrame } from '../protocol';
-import { CloseConnection, type NetworkRequest, type RequestHandler } from './request-handler';
+import { ApiKey, FrameReader, SHARED_RECORDS_MIN_BYTES, encodeRequestFrame, encodeResponseFrame, encodeResponseFrameChunks } from '../protocol';
+import { CloseConnection, type NetworkRequest, type RequestHandler, type ResponseFrame } from './request-handler';
 import { SocketServer, type SocketServerConfig } from './socket-server';
 
 // --- scaffolding -------------------------------------------------------------------------------
@@ -19,13 +19,13 @@ function echo(req: NetworkRequest): Buffer {
 
 class StubHandler implements RequestHandler {
   delay: (req: NetworkRequest) => number = () => 0;
-  behaviour: (req: NetworkRequest) => Buffer | null = echo;
+  behaviour: (req: NetworkRequest) => ResponseFrame | null = echo;
   inFlight = 0;
   maxInFlightPerConnection = 0;
   private readonly perConn = new Map<string, number>();
   seen: NetworkRequest[] = [];
 
-  async handle(req: NetworkRequest): Promise<Buffer | null> {
+  async handle(req: NetworkRequest): Promise<ResponseFrame | null> {
     this.seen.push(req);
     const n = (this.perConn.get(req.connectionId) ?? 0) + 1;
     this.perConn.set(req.connectionId, n);
@@ -336,6 +336,31 @@ describe('SocketServer', () => {
     c.socket.resume();
     expect(await c.waitFor(5)).toEqual(range(5));
     expect(c.frames.every((f) => f.length === 4 + big.length)).toBe(true);
+  });
+
+  it('writes a response given in pieces (a Fetch with referenced record sets) whole and in order, counting all its bytes', async () => {
+    await start();
+    const records = [Buffer.alloc(SHARED_RECORDS_MIN_BYTES, 1), Buffer.alloc(3 * SHARED_RECORDS_MIN_BYTES + 5, 2)];
+    handler.behaviour = (req) =>
+      encodeResponseFrameChunks(ApiKey.ApiVersions, 0, req.header.correlationId, (w) => {
+        w.int16(7);
+        w.records(records[0]!);
+        w.int16(8);
+        w.records(records[1]!);
+      });
+    const c = await connect();
+    c.write(Buffer.concat(range(3).map((i) => request(i))));
+    expect(await c.waitFor(3)).toEqual(range(3));
+    for (const [i, frame] of c.frames.entries()) {
+      const expected = encodeResponseFrame(ApiKey.ApiVersions, 0, i, (w) => {
+        w.int16(7);
+        w.bytes(records[0]!);
+        w.int16(8);
+        w.bytes(records[1]!);
+      });
+      expect(Buffer.compare(frame, expected.subarray(4))).toBe(0);
+    }
+    expect(server.metrics().bytesOut).toBe(3 * (4 + 4 + 2 + 4 + records[0]!.length + 2 + 4 + records[1]!.length));
   });
 
   it('tracks the connection count as clients come and go', async () => {

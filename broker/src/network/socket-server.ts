@@ -19,7 +19,7 @@ import * as net from 'node:net';
 import { createLogger, type Logger } from '../common/logger';
 import { SYSTEM_TIME, type Time } from '../common/time';
 import { FrameReader, FrameTooLargeError, InvalidFrameSizeError, decodeRequestFrame, type DecodedRequestFrame } from '../protocol';
-import { CloseConnection, type RequestHandler } from './request-handler';
+import { CloseConnection, type RequestHandler, type ResponseFrame, responseFrameLength } from './request-handler';
 
 export interface ListenerConfig {
   /** Listener name, e.g. PLAINTEXT. */
@@ -261,7 +261,7 @@ export class SocketServer {
       return;
     }
     this.counters.requests++;
-    let response: Buffer | null;
+    let response: ResponseFrame | null;
     try {
       response = await this.handler.handle({
         frame,
@@ -287,13 +287,23 @@ export class SocketServer {
     if (conn.closed) return;
     if (response !== null) {
       this.counters.responses++;
-      this.counters.bytesOut += response.length;
+      this.counters.bytesOut += responseFrameLength(response);
       conn.lastActiveMs = this.time.hiResMilliseconds();
-      // One write per response; when it does not fit the buffer, wait for 'drain' before the next.
-      if (!conn.socket.write(response)) return;
+      // One write per response (pieces corked into one writev); when it does not fit the buffer,
+      // wait for 'drain' before the next.
+      if (!this.write(conn.socket, response)) return;
     }
     conn.busy = false;
     this.processNext(conn);
+  }
+
+  private write(socket: net.Socket, frame: ResponseFrame): boolean {
+    if (Buffer.isBuffer(frame)) return socket.write(frame);
+    socket.cork();
+    let fits = true;
+    for (const chunk of frame) fits = socket.write(chunk);
+    socket.uncork();
+    return fits;
   }
 
   private closeIdleConnections(): void {

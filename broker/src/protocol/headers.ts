@@ -67,19 +67,31 @@ export function encodeRequestFrame(
     headerVersion,
   );
   writeBody(w);
-  w.patchInt32(sizeAt, w.pos - 4);
+  w.patchInt32(sizeAt, w.length - 4);
   return w.finish();
 }
 
 /** Builds a whole response frame, size prefix included. */
 export function encodeResponseFrame(apiKey: number, apiVersion: number, correlationId: number, writeBody: (w: ByteWriter) => void, sizeHint = 256): Buffer {
-  // A right-sized buffer writes large record sets once instead of copying them on every doubling.
+  return responseFrameWriter(apiKey, apiVersion, correlationId, writeBody, sizeHint).finish();
+}
+
+/**
+ * The same frame as views for a gathering socket write: large record sets (Fetch) are not copied
+ * into it (ByteWriter.finishChunks). `sizeHint` should leave those out.
+ */
+export function encodeResponseFrameChunks(apiKey: number, apiVersion: number, correlationId: number, writeBody: (w: ByteWriter) => void, sizeHint = 256): Buffer | Buffer[] {
+  return responseFrameWriter(apiKey, apiVersion, correlationId, writeBody, sizeHint).finishChunks();
+}
+
+function responseFrameWriter(apiKey: number, apiVersion: number, correlationId: number, writeBody: (w: ByteWriter) => void, sizeHint: number): ByteWriter {
+  // A right-sized buffer writes what it copies once instead of on every doubling.
   const w = new ByteWriter(Math.max(64, sizeHint));
   const sizeAt = w.reserve(4);
   encodeResponseHeader(w, { correlationId }, responseHeaderVersion(apiKey, apiVersion));
   writeBody(w);
-  w.patchInt32(sizeAt, w.pos - 4);
-  return w.finish();
+  w.patchInt32(sizeAt, w.length - 4);
+  return w;
 }
 
 /** Reads a response header (the bytes after the size prefix), leaving the reader at the body. */

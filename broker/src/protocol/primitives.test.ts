@@ -1,5 +1,5 @@
 import { ProtocolDecodeError } from './decode-error';
-import { ByteReader, ByteWriter, ZERO_UUID, uvarintSize } from './primitives';
+import { ByteReader, ByteWriter, SHARED_RECORDS_MIN_BYTES, ZERO_UUID, uvarintSize } from './primitives';
 
 function written(fn: (w: ByteWriter) => void): Buffer {
   const w = new ByteWriter(1);
@@ -76,5 +76,40 @@ describe('protocol primitives', () => {
   it('int64 is exact beyond 2^53', () => {
     const v = 9007199254740993n;
     expect(new ByteReader(written((w) => w.int64(v))).int64()).toBe(v);
+  });
+
+  describe('records fields', () => {
+    it('reference a record set of SHARED_RECORDS_MIN_BYTES or more instead of copying it, in order, and finish() joins the same bytes', () => {
+      const big = Buffer.alloc(SHARED_RECORDS_MIN_BYTES, 0xab);
+      const w = new ByteWriter(16);
+      w.int8(1);
+      w.records(big);
+      w.int8(2);
+      w.compactNullableRecords(big);
+      w.nullableRecords(null);
+      const chunks = w.finishChunks();
+      expect(Array.isArray(chunks)).toBe(true);
+      const list = chunks as Buffer[];
+      expect(list.filter((c) => c === big)).toHaveLength(2); // the caller's Buffer itself, twice
+      expect(w.length).toBe(list.reduce((n, c) => n + c.length, 0));
+      const plain = new ByteWriter();
+      plain.int8(1);
+      plain.bytes(big);
+      plain.int8(2);
+      plain.compactNullableBytes(big);
+      plain.nullableBytes(null);
+      expect(Buffer.compare(Buffer.concat(list), plain.finish())).toBe(0);
+      expect(Buffer.compare(w.finish(), plain.finish())).toBe(0);
+    });
+
+    it('copy a smaller record set (one write per tiny piece would cost more than the copy)', () => {
+      const small = Buffer.alloc(SHARED_RECORDS_MIN_BYTES - 1, 1);
+      const w = new ByteWriter();
+      w.compactRecords(small);
+      const chunks = w.finishChunks();
+      expect(Buffer.isBuffer(chunks)).toBe(true);
+      expect(w.length).toBe(w.pos);
+      expect(new ByteReader(chunks as Buffer).compactBytes().equals(small)).toBe(true);
+    });
   });
 });

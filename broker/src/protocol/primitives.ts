@@ -223,9 +223,19 @@ export class ByteReader {
 }
 
 /** Growable writer; `finish()` returns the written bytes. */
+/**
+ * Record sets at least this big are referenced by the writer's *Records methods instead of copied
+ * (see ByteWriter.finishChunks): a Fetch response hands the log's bytes to the socket as they are.
+ * Smaller ones are copied: a write per tiny chunk would cost more than the copy.
+ */
+export const SHARED_RECORDS_MIN_BYTES = 16 * 1024;
+
 export class ByteWriter {
   private buf: Buffer;
   pos = 0;
+  /** Referenced record sets, each placed before own byte `at`. */
+  private shared: Array<{ at: number; bytes: Buffer }> | null = null;
+  private sharedBytes = 0;
 
   constructor(initialSize = 256) {
     this.buf = Buffer.allocUnsafe(initialSize);
@@ -240,9 +250,43 @@ export class ByteWriter {
     this.buf = next;
   }
 
-  /** The bytes written so far (a view; valid until the next write). */
+  /** Bytes written so far, referenced record sets included. */
+  get length(): number {
+    return this.pos + this.sharedBytes;
+  }
+
+  /** The bytes written so far as one Buffer (a view, valid until the next write, unless record sets were referenced: then a copy). */
   finish(): Buffer {
-    return this.buf.subarray(0, this.pos);
+    const chunks = this.finishChunks();
+    return Buffer.isBuffer(chunks) ? chunks : Buffer.concat(chunks, this.length);
+  }
+
+  /**
+   * The bytes written so far as views in order: the writer's own bytes between the referenced
+   * record sets, and those sets themselves, uncopied (one Buffer when none was referenced). For a
+   * gathering socket write; the record sets must not change until it is done.
+   */
+  finishChunks(): Buffer | Buffer[] {
+    const own = this.buf;
+    if (this.shared === null) return own.subarray(0, this.pos);
+    const chunks: Buffer[] = [];
+    let from = 0;
+    for (const { at, bytes } of this.shared) {
+      if (at > from) chunks.push(own.subarray(from, at));
+      chunks.push(bytes);
+      from = at;
+    }
+    if (this.pos > from) chunks.push(own.subarray(from, this.pos));
+    return chunks;
+  }
+
+  private rawShared(b: Buffer): void {
+    if (b.length < SHARED_RECORDS_MIN_BYTES) {
+      this.raw(b);
+      return;
+    }
+    (this.shared ??= []).push({ at: this.pos, bytes: b });
+    this.sharedBytes += b.length;
   }
 
   private range(v: number, min: number, max: number, what: string): void {
@@ -370,6 +414,27 @@ export class ByteWriter {
   compactNullableBytes(v: Buffer | null): void {
     if (v === null) this.uvarint(0);
     else this.compactBytes(v);
+  }
+
+  /** A `records` field: as bytes, but a large record set is referenced, not copied (finishChunks). */
+  records(v: Buffer): void {
+    this.int32(v.length);
+    this.rawShared(v);
+  }
+
+  nullableRecords(v: Buffer | null): void {
+    if (v === null) this.int32(-1);
+    else this.records(v);
+  }
+
+  compactRecords(v: Buffer): void {
+    this.uvarint(v.length + 1);
+    this.rawShared(v);
+  }
+
+  compactNullableRecords(v: Buffer | null): void {
+    if (v === null) this.uvarint(0);
+    else this.compactRecords(v);
   }
 
   /** Writes `len` placeholder bytes and returns their position, for sizes known only afterwards. */

@@ -380,7 +380,7 @@ function writeFetchablePartitionResponse(w: ByteWriter, o: FetchablePartitionRes
   } else {
     if (!isEqualValue(o.preferredReadReplica, -1)) throw new ProtocolEncodeError('FetchablePartitionResponse.PreferredReadReplica cannot be written at version ' + v);
   }
-  if (v >= 12) w.compactNullableBytes(o.recordSet); else w.nullableBytes(o.recordSet);
+  if (v >= 12) w.compactNullableRecords(o.recordSet); else w.nullableRecords(o.recordSet);
   if (v >= 12) {
     const t0 = !isEqualValue(o.divergingEpoch, defaultEpochEndOffset());
     const t1 = !isEqualValue(o.currentLeader, defaultLeaderIdAndEpoch());

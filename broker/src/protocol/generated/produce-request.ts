@@ -169,7 +169,7 @@ function writeTopicProduceData(w: ByteWriter, o: TopicProduceData, v: number): v
 
 function writePartitionProduceData(w: ByteWriter, o: PartitionProduceData, v: number): void {
   w.int32(o.index);
-  if (v >= 9) w.compactNullableBytes(o.records); else w.nullableBytes(o.records);
+  if (v >= 9) w.compactNullableRecords(o.records); else w.nullableRecords(o.records);
   if (v >= 9) {
     w.uvarint(0);
   }

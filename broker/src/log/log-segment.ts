@@ -25,6 +25,7 @@ import {
   walkHeaders,
 } from './segment-scan';
 import { TimeIndex, type TimestampOffset } from './time-index';
+import { LastAppendCache } from './last-append-cache';
 import { SegmentFiles } from './segment-files';
 import { rebuildFromLog } from './segment-recovery';
 import type { FetchDataInfo, RecoveryListener, RecoveryResult, RollParams } from './segment-types';
@@ -81,6 +82,8 @@ export class LogSegment extends SegmentFiles {
   private dirty = false;
   /** Batch boundaries where recent reads ended: (next offset, its position). Cleared when data is cut. */
   private readCursors: { offset: number; position: number }[] = [];
+  /** The last large append's bytes, for the read that follows it (see last-append-cache.ts). */
+  private readonly lastAppend = new LastAppendCache();
   private readonly preallocated: boolean;
 
   private constructor(o: LogSegmentOpenOptions, size: number, offsetIndex: OffsetIndex, timeIndex: TimeIndex) {
@@ -115,6 +118,11 @@ export class LogSegment extends SegmentFiles {
 
   get size(): number {
     return this._size;
+  }
+
+  override async deleteIfExists(): Promise<void> {
+    this.lastAppend.clear();
+    await super.deleteIfExists();
   }
 
   /** Prepares indexes to take appends again (the active segment at load, or after truncation). */
@@ -226,6 +234,7 @@ export class LogSegment extends SegmentFiles {
     const position = this._size;
     writeAtSync(this.pool.fdForSyncUse(this.logPath), records, position);
     this.afterAppend(largestOffset, largestTimestamp, offsetOfMaxTimestamp, records.length, position);
+    this.lastAppend.remember(position, records, largestOffset);
   }
 
   private async appendAsync(largestOffset: number, largestTimestamp: number, offsetOfMaxTimestamp: number, records: Buffer, position: number): Promise<void> {
@@ -233,6 +242,7 @@ export class LogSegment extends SegmentFiles {
     try {
       await this.pool.use(this.logPath, (fd) => writeAt(fd, records, position));
       this.afterAppend(largestOffset, largestTimestamp, offsetOfMaxTimestamp, records.length, position);
+      this.lastAppend.remember(position, records, largestOffset);
     } finally {
       unpin();
     }
@@ -302,6 +312,13 @@ export class LogSegment extends SegmentFiles {
       const cursor = this.readCursors.find((c) => c.offset === startOffset);
       const from = cursor?.position ?? this.offsetIndex.lookup(startOffset).position;
       if (from >= limit) return null;
+      // Reading exactly the last append, from where the previous read ended: its bytes as they were
+      // appended, no file read. (The file read would return the same: whole batches up to `limit`.)
+      const cached = cursor === undefined ? null : this.lastAppend.at(from);
+      if (cached !== null && from + cached.records.length === limit && cached.records.length <= maxSize && (maxOffset === undefined || cached.lastOffset < maxOffset)) {
+        this.rememberReadEnd(cached.lastOffset + 1, limit);
+        return { records: cached.records, position: from, firstEntryIncomplete: false, endPosition: limit, nextOffset: cached.lastOffset + 1, segmentBaseOffset: this.baseOffset };
+      }
       const hint = cursor ? maxSize : Math.min(maxSize, READ_SCAN_WINDOW) + Math.max(MIN_SCAN_SLACK, 2 * this.indexIntervalBytes);
       const result = await this.pool.use(this.logPath, (fd) =>
         readBatches(new FileWindow(fd, limit, hint), this.logPath, startOffset, from, maxSize, minOneMessage, maxOffset),
@@ -355,6 +372,7 @@ export class LogSegment extends SegmentFiles {
       this.timeIndex.resize(this.timeIndex.maxIndexSize);
       let truncated = 0;
       this.readCursors = [];
+      this.lastAppend.clear();
       if (mapping !== null && mapping.position < this._size) {
         truncated = this._size - mapping.position;
         this.pool.useSync(this.logPath, (fd) => fs.ftruncateSync(fd, mapping.position));
@@ -393,6 +411,7 @@ export class LogSegment extends SegmentFiles {
     this.offsetIndex.reset();
     this.timeIndex.reset();
     this.readCursors = [];
+    this.lastAppend.clear();
     const scan = await this.pool.use(this.logPath, (fd) =>
       rebuildFromLog({
         fd,
@@ -424,6 +443,7 @@ export class LogSegment extends SegmentFiles {
 
   /** On roll: the final time index entry (max timestamp), indexes trimmed, a preallocated .log trimmed. */
   async onBecomeInactiveSegment(): Promise<void> {
+    this.lastAppend.clear(); // reads of recent data go to the new active segment
     await this.withIndexes(async () => {
       const max = await this.maxTimestampAndOffsetSoFar();
       this.timeIndex.maybeAppend(max.timestamp, max.offset, true);
@@ -456,6 +476,7 @@ export class LogSegment extends SegmentFiles {
 
   /** Kafka's close: final time index entry, trimmed indexes and .log, fsync if written, fds released. */
   async close(): Promise<void> {
+    this.lastAppend.clear();
     if (this.maxTimestampAndOffset && this.timeIndex.isLoaded) {
       try {
         this.timeIndex.maybeAppend(this.maxTimestampAndOffset.timestamp, this.maxTimestampAndOffset.offset, true);

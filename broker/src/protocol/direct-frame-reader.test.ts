@@ -1,22 +1,11 @@
 import { DirectFrameReader } from './direct-frame-reader';
 import { FrameTooLargeError, InvalidFrameSizeError } from './frame-reader';
+import { prng as rng } from './testing/prng';
 
 function sized(body: Buffer): Buffer {
   const size = Buffer.alloc(4);
   size.writeInt32BE(body.length);
   return Buffer.concat([size, body]);
-}
-
-/** Deterministic PRNG (mulberry32) so a failing seed can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function body(size: number, tag: number): Buffer {

@@ -20,7 +20,7 @@ const ZK_CLIENT = 'broker/src/zk/client.ts';
 const TOP = ['broker/src/main.ts', 'broker/src/api/**/*.ts', 'broker/src/server/**/*.ts'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  { ignores: ['node_modules/**', 'dist/**', 'coverage/**', '.scratch/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

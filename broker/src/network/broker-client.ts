@@ -12,11 +12,11 @@ import { createLogger, type Logger } from '../common/logger';
 import {
   API_CODECS,
   ByteWriter,
+  DirectFrameReader,
   decodeResponseFrame,
   encodeRequestFrame,
   type ApiMessages,
 } from '../protocol';
-import { DirectFrameReader } from '../protocol/direct-frame-reader';
 
 export interface BrokerClientOptions {
   host: string;

@@ -17,7 +17,7 @@
  * Size checks match FrameReader: a negative size or one over `maxFrameSize` throws as soon as the four
  * size bytes are known, before any of the frame is buffered; the stream is then unusable.
  */
-import { FrameTooLargeError, InvalidFrameSizeError } from './frame-reader';
+import { checkFrameSize } from './frame-reader';
 
 export class DirectFrameReader {
   private scratch: Buffer;
@@ -87,7 +87,7 @@ export class DirectFrameReader {
     const frames: Buffer[] = [];
     const s = this.scratch;
     while (this.end - this.start >= 4) {
-      const size = this.checkSize(s.readInt32BE(this.start));
+      const size = checkFrameSize(s.readInt32BE(this.start), this.maxFrameSize);
       if (this.end - this.start - 4 < size) break;
       frames.push(s.subarray(this.start + 4, this.start + 4 + size));
       this.start += 4 + size;
@@ -95,12 +95,6 @@ export class DirectFrameReader {
     if (frames.length > 0) this.shared = true;
     this.prepare();
     return frames;
-  }
-
-  private checkSize(size: number): number {
-    if (size < 0) throw new InvalidFrameSizeError(size);
-    if (size > this.maxFrameSize) throw new FrameTooLargeError(size, this.maxFrameSize);
-    return size;
   }
 
   /** Decides where the next read goes, given the partial frame at scratch[start, end). */

@@ -23,6 +23,13 @@ export class InvalidFrameSizeError extends Error {
   }
 }
 
+/** A frame's declared size, checked as Kafka's NetworkReceive does before buffering any of it. */
+export function checkFrameSize(size: number, maxFrameSize: number): number {
+  if (size < 0) throw new InvalidFrameSizeError(size);
+  if (size > maxFrameSize) throw new FrameTooLargeError(size, maxFrameSize);
+  return size;
+}
+
 export class FrameReader {
   private chunks: Buffer[] = [];
   private buffered = 0;
@@ -70,9 +77,7 @@ export class FrameReader {
   }
 
   private checkSize(size: number): number {
-    if (size < 0) throw new InvalidFrameSizeError(size);
-    if (size > this.maxFrameSize) throw new FrameTooLargeError(size, this.maxFrameSize);
-    return size;
+    return checkFrameSize(size, this.maxFrameSize);
   }
 
   private append(data: Buffer): void {

@@ -7,6 +7,7 @@ export { ProtocolDecodeError } from './decode-error';
 export * from './error-codes';
 export * from './headers';
 export { FrameReader, FrameTooLargeError, InvalidFrameSizeError } from './frame-reader';
+export { DirectFrameReader } from './direct-frame-reader';
 export { API_CODECS, ALL_API_KEYS, ApiKey, apiCodec } from './generated';
 export type { ApiCodec, ApiCodecs, ApiMessages, ApiKeyValue } from './generated';
 export type { FieldInfo, StructFieldTable } from './field-table';

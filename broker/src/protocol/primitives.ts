@@ -222,7 +222,6 @@ export class ByteReader {
   }
 }
 
-/** Growable writer; `finish()` returns the written bytes. */
 /**
  * Record sets at least this big are referenced by the writer's *Records methods instead of copied
  * (see ByteWriter.finishChunks): a Fetch response hands the log's bytes to the socket as they are.
@@ -230,6 +229,7 @@ export class ByteReader {
  */
 export const SHARED_RECORDS_MIN_BYTES = 16 * 1024;
 
+/** Growable writer; `finish()` returns the written bytes, `finishChunks()` them with record sets uncopied. */
 export class ByteWriter {
   private buf: Buffer;
   pos = 0;

@@ -3,7 +3,7 @@ import { ApiKey, ErrorCode, KafkaProtocolError } from '../protocol';
 import type { AlterPartitionReassignmentsRequest } from '../protocol/generated/alter-partition-reassignments-request';
 import { alterPartitionReassignmentsHandler, type AlterPartitionReassignmentsController, type ReassignmentOutcome } from './alter-partition-reassignments';
 import { ApiRegistry } from './registry';
-import { decodeResponse, networkRequest, requestFrame } from './testing/frames';
+import { decodeResponse, networkRequest, requestFrame, handleWhole } from './testing/frames';
 
 /** The KafkaController is what the server passes (checked by the type checker). */
 type ControllerFits = KafkaController extends AlterPartitionReassignmentsController ? true : never;
@@ -29,7 +29,7 @@ function fakeController(o: { isActive?: boolean; outcome?: (r: Request) => Reass
 
 async function send(controller: AlterPartitionReassignmentsController | undefined, req: AlterPartitionReassignmentsRequest) {
   const registry = new ApiRegistry().register(alterPartitionReassignmentsHandler({ controller: () => controller }));
-  const frame = (await registry.handleWhole(networkRequest(requestFrame(ApiKey.AlterPartitionReassignments, 0, req))))!;
+  const frame = (await handleWhole(registry, networkRequest(requestFrame(ApiKey.AlterPartitionReassignments, 0, req))))!;
   return decodeResponse(ApiKey.AlterPartitionReassignments, 0, frame).response;
 }
 

@@ -3,7 +3,7 @@ import { kafkajsDecodeResponse, kafkajsProtocol, kafkajsRequestFrame } from '../
 import { decodeApiVersionsResponse } from '../protocol/generated/api-versions-response';
 import { apiVersionsHandler, isValidApiVersionsRequest } from './api-versions';
 import { ApiRegistry } from './registry';
-import { decodeResponse, networkRequest, rawRequestFrame, requestFrame } from './testing/frames';
+import { decodeResponse, networkRequest, rawRequestFrame, requestFrame, handleWhole } from './testing/frames';
 
 function registry(): ApiRegistry {
   const r = new ApiRegistry();
@@ -26,7 +26,7 @@ const REGISTERED = [
 const LIBRDKAFKA = { clientSoftwareName: 'librdkafka', clientSoftwareVersion: '2.0.2' };
 
 async function ask(version: number, body = LIBRDKAFKA): Promise<Buffer> {
-  const frame = await registry().handleWhole(networkRequest(requestFrame(ApiKey.ApiVersions, version, body, 41)));
+  const frame = await handleWhole(registry(), networkRequest(requestFrame(ApiKey.ApiVersions, version, body, 41)));
   if (frame === null) throw new Error('no response');
   return frame;
 }
@@ -58,14 +58,14 @@ describe('ApiVersions', () => {
   it('is read by kafkajs for the versions it sends', async () => {
     for (const v of [0, 1, 2]) {
       const { request, response } = kafkajsProtocol('ApiVersions', v, undefined);
-      const frame = await registry().handleWhole(networkRequest(await kafkajsRequestFrame(request, 5, 'kafkajs')));
+      const frame = await handleWhole(registry(), networkRequest(await kafkajsRequestFrame(request, 5, 'kafkajs')));
       const { decoded } = await kafkajsDecodeResponse(response, (frame as Buffer).subarray(8));
       expect(decoded).toMatchObject({ errorCode: 0, apiVersions: REGISTERED });
     }
   });
 
   it('answers an unsupported version (v4) in the v0 format with UNSUPPORTED_VERSION and its own range', async () => {
-    const frame = (await registry().handleWhole(networkRequest(rawRequestFrame(ApiKey.ApiVersions, 4, (w) => w.raw(Buffer.from([0x07, 0x61, 0x62]))))))!;
+    const frame = (await handleWhole(registry(), networkRequest(rawRequestFrame(ApiKey.ApiVersions, 4, (w) => w.raw(Buffer.from([0x07, 0x61, 0x62]))))))!;
     expect(frame.readInt32BE(0)).toBe(frame.length - 4);
     expect(frame.readInt32BE(4)).toBe(7); // response header v0: correlation id only
     const body = new ByteReader(frame, 8);
@@ -74,13 +74,13 @@ describe('ApiVersions', () => {
   });
 
   it("makes kafkajs's v0 decoder report UNSUPPORTED_VERSION, which starts its fallback", async () => {
-    const frame = (await registry().handleWhole(networkRequest(rawRequestFrame(ApiKey.ApiVersions, 4, () => undefined))))!;
+    const frame = (await handleWhole(registry(), networkRequest(rawRequestFrame(ApiKey.ApiVersions, 4, () => undefined))))!;
     const { response } = kafkajsProtocol('ApiVersions', 0, undefined);
     await expect(response.decode(frame.subarray(8))).rejects.toMatchObject({ type: 'UNSUPPORTED_VERSION' });
   });
 
   it('answers a negative version like any unsupported one', async () => {
-    const frame = (await registry().handleWhole(networkRequest(rawRequestFrame(ApiKey.ApiVersions, -1, () => undefined))))!;
+    const frame = (await handleWhole(registry(), networkRequest(rawRequestFrame(ApiKey.ApiVersions, -1, () => undefined))))!;
     expect(decodeApiVersionsResponse(new ByteReader(frame, 8), 0).errorCode).toBe(35);
   });
 

@@ -2,7 +2,7 @@ import type { KafkaController } from '../controller';
 import { ApiKey, ErrorCode, KafkaProtocolError } from '../protocol';
 import { controlledShutdownHandler, type ControlledShutdownController } from './controlled-shutdown';
 import { ApiRegistry } from './registry';
-import { decodeResponse, networkRequest, requestFrame } from './testing/frames';
+import { decodeResponse, networkRequest, requestFrame, handleWhole } from './testing/frames';
 
 /** The KafkaController is what the server passes (checked by the type checker). */
 type ControllerFits = KafkaController extends ControlledShutdownController ? true : never;
@@ -23,7 +23,7 @@ function fakeController(o: { isActive?: boolean; remaining?: { topic: string; pa
 
 async function send(controller: ControlledShutdownController | undefined, version: number, brokerId: number, brokerEpoch: bigint) {
   const registry = new ApiRegistry().register(controlledShutdownHandler({ controller: () => controller }));
-  const frame = (await registry.handleWhole(networkRequest(requestFrame(ApiKey.ControlledShutdown, version, { brokerId, brokerEpoch }))))!;
+  const frame = (await handleWhole(registry, networkRequest(requestFrame(ApiKey.ControlledShutdown, version, { brokerId, brokerEpoch }))))!;
   return decodeResponse(ApiKey.ControlledShutdown, version, frame).response;
 }
 

@@ -4,11 +4,11 @@ import type { ApiError } from '../admin';
 import { createPartitionsHandler } from './create-partitions';
 import type { ApiMessages } from '../protocol';
 import { ApiRegistry, type ApiHandler } from './registry';
-import { decodeResponse, networkRequest, requestFrame } from './testing/frames';
+import { decodeResponse, networkRequest, requestFrame, handleWhole } from './testing/frames';
 
 /** One request through a registry, encoded and decoded at `version` like a client would see it. */
 async function roundTrip<K extends keyof ApiMessages>(handler: ApiHandler<K>, version: number, request: ApiMessages[K]['request']): Promise<ApiMessages[K]['response']> {
-  const frame = await new ApiRegistry().register(handler).handleWhole(networkRequest(requestFrame(handler.apiKey, version, request)));
+  const frame = await handleWhole(new ApiRegistry().register(handler), networkRequest(requestFrame(handler.apiKey, version, request)));
   if (frame === null) throw new Error('no response');
   return decodeResponse(handler.apiKey, version, frame).response;
 }

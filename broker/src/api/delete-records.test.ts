@@ -4,13 +4,13 @@ import { batch } from '../log/testing/log-test-utils';
 import { type ServingFixture, becomeLeader, startServing } from '../replica/testing/replica-test-utils';
 import { deleteRecordsHandler } from './delete-records';
 import { ApiRegistry } from './registry';
-import { decodeResponse, networkRequest, requestFrame } from './testing/frames';
+import { decodeResponse, networkRequest, requestFrame, handleWhole } from './testing/frames';
 
 describe('DeleteRecords handler', () => {
   let f: ServingFixture;
   let registry: ApiRegistry;
   const send = async (req: DeleteRecordsRequest) =>
-    decodeResponse(ApiKey.DeleteRecords, 1, (await registry.handleWhole(networkRequest(requestFrame(ApiKey.DeleteRecords, 1, req))))!).response;
+    decodeResponse(ApiKey.DeleteRecords, 1, (await handleWhole(registry, networkRequest(requestFrame(ApiKey.DeleteRecords, 1, req))))!).response;
   beforeEach(async () => {
     f = await startServing();
     registry = new ApiRegistry().register(deleteRecordsHandler({ replicaManager: f.replicaManager, metadataCache: f.metadataCache }));

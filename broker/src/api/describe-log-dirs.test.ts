@@ -4,7 +4,7 @@ import { batch } from '../log/testing/log-test-utils';
 import { type ServingFixture, becomeLeader, startServing } from '../replica/testing/replica-test-utils';
 import { describeLogDirsHandler } from './describe-log-dirs';
 import { ApiRegistry } from './registry';
-import { decodeResponse, networkRequest, requestFrame } from './testing/frames';
+import { decodeResponse, networkRequest, requestFrame, handleWhole } from './testing/frames';
 
 describe('DescribeLogDirs handler', () => {
   let f: ServingFixture;
@@ -20,7 +20,7 @@ describe('DescribeLogDirs handler', () => {
   });
 
   it('lists every partition of each log dir with its size and lag when topics is null', async () => {
-    const frame = await registry.handleWhole(networkRequest(requestFrame(ApiKey.DescribeLogDirs, 1, { topics: null })));
+    const frame = await handleWhole(registry, networkRequest(requestFrame(ApiKey.DescribeLogDirs, 1, { topics: null })));
     const res = decodeResponse(ApiKey.DescribeLogDirs, 1, frame!).response;
     expect(res.results).toHaveLength(1);
     expect(res.results[0]!.logDir).toBe(path.resolve(f.dir));
@@ -32,7 +32,7 @@ describe('DescribeLogDirs handler', () => {
   });
 
   it('lists only the requested partitions', async () => {
-    const frame = await registry.handleWhole(networkRequest(requestFrame(ApiKey.DescribeLogDirs, 2, { topics: [{ topic: 't', partitionIndex: [1] }] })));
+    const frame = await handleWhole(registry, networkRequest(requestFrame(ApiKey.DescribeLogDirs, 2, { topics: [{ topic: 't', partitionIndex: [1] }] })));
     const res = decodeResponse(ApiKey.DescribeLogDirs, 2, frame!).response;
     expect(res.results[0]!.topics[0]!.partitions.map((p) => p.partitionIndex)).toEqual([1]);
   });

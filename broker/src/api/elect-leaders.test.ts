@@ -4,7 +4,7 @@ import { ApiKey, ErrorCode } from '../protocol';
 import type { ElectLeadersRequest } from '../protocol/generated/elect-leaders-request';
 import { electLeadersHandler, type ElectLeadersController, type ElectLeadersMetadata, type ElectLeadersPartitionResult } from './elect-leaders';
 import { ApiRegistry } from './registry';
-import { decodeResponse, networkRequest, requestFrame } from './testing/frames';
+import { decodeResponse, networkRequest, requestFrame, handleWhole } from './testing/frames';
 
 /** What the server passes fits the handler (checked by the type checker). */
 type ControllerFits = KafkaController extends ElectLeadersController ? true : never;
@@ -52,7 +52,7 @@ const err = (topic: string, partition: number, code: number, message: string | n
 
 async function send(deps: Parameters<typeof electLeadersHandler>[0], version: number, req: ElectLeadersRequest) {
   const registry = new ApiRegistry().register(electLeadersHandler(deps));
-  const frame = (await registry.handleWhole(networkRequest(requestFrame(ApiKey.ElectLeaders, version, req))))!;
+  const frame = (await handleWhole(registry, networkRequest(requestFrame(ApiKey.ElectLeaders, version, req))))!;
   return decodeResponse(ApiKey.ElectLeaders, version, frame).response;
 }
 

@@ -5,7 +5,7 @@ import { type ServingFixture, becomeLeader, startServing } from '../replica/test
 import { FetchSessionCache } from '../replica/fetch-session';
 import { fetchHandler } from './fetch';
 import { ApiRegistry } from './registry';
-import { decodeResponse, networkRequest, requestFrame } from './testing/frames';
+import { decodeResponse, networkRequest, requestFrame, handleWhole } from './testing/frames';
 
 function fetchRequest(o: Partial<FetchRequest> = {}, fetchOffset = 0n, topics = ['t']): FetchRequest {
   return {
@@ -18,7 +18,7 @@ function fetchRequest(o: Partial<FetchRequest> = {}, fetchOffset = 0n, topics = 
 describe('Fetch handler', () => {
   let f: ServingFixture;
   let registry: ApiRegistry;
-  const fetch = async (version: number, req: FetchRequest) => decodeResponse(ApiKey.Fetch, version, (await registry.handleWhole(networkRequest(requestFrame(ApiKey.Fetch, version, req))))!).response;
+  const fetch = async (version: number, req: FetchRequest) => decodeResponse(ApiKey.Fetch, version, (await handleWhole(registry, networkRequest(requestFrame(ApiKey.Fetch, version, req))))!).response;
   beforeEach(async () => {
     f = await startServing();
     registry = new ApiRegistry().register(fetchHandler({ replicaManager: f.replicaManager, metadataCache: f.metadataCache, fetchMaxBytes: 57671680 }));

@@ -18,7 +18,7 @@ import { offsetCommitHandler, type ZkConsumerOffsets } from './offset-commit';
 import { offsetFetchHandler } from './offset-fetch';
 import { ApiRegistry, type RequestContext } from './registry';
 import { syncGroupHandler } from './sync-group';
-import { decodeResponse, networkRequest, requestFrame } from './testing/frames';
+import { decodeResponse, networkRequest, requestFrame, handleWhole } from './testing/frames';
 
 const OFFSETS = '__consumer_offsets';
 
@@ -49,7 +49,7 @@ function fixture(): { call: <K extends keyof ApiMessages>(k: K, v: number, req: 
     .register(listGroupsHandler({ coordinator }))
     .register(deleteGroupsHandler({ coordinator }));
   const call = async <K extends keyof ApiMessages>(k: K, v: number, req: ApiMessages[K]['request']): Promise<ApiMessages[K]['response']> => {
-    const pending = registry.handleWhole(networkRequest(requestFrame(k, v, req)));
+    const pending = handleWhole(registry, networkRequest(requestFrame(k, v, req)));
     await scheduler.tick(0);
     const frame = await pending;
     if (frame === null || !Buffer.isBuffer(frame)) throw new Error('no response');

@@ -3,14 +3,14 @@ import type { LeaderAndIsrRequest } from '../protocol/generated/leader-and-isr-r
 import { type ServingFixture, TEST_TOPIC_ID, leaderAndIsrRequest, startServing, updateMetadataRequest } from '../replica/testing/replica-test-utils';
 import { leaderAndIsrHandler } from './leader-and-isr';
 import { ApiRegistry } from './registry';
-import { decodeResponse, networkRequest, requestFrame } from './testing/frames';
+import { decodeResponse, networkRequest, requestFrame, handleWhole } from './testing/frames';
 
 describe('LeaderAndIsr handler', () => {
   let f: ServingFixture;
   let registry: ApiRegistry;
   let brokerEpoch: bigint;
   const send = async (version: number, req: LeaderAndIsrRequest) =>
-    decodeResponse(ApiKey.LeaderAndIsr, version, (await registry.handleWhole(networkRequest(requestFrame(ApiKey.LeaderAndIsr, version, req))))!).response;
+    decodeResponse(ApiKey.LeaderAndIsr, version, (await handleWhole(registry, networkRequest(requestFrame(ApiKey.LeaderAndIsr, version, req))))!).response;
   beforeEach(async () => {
     f = await startServing();
     brokerEpoch = 100n;

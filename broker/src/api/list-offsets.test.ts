@@ -4,7 +4,7 @@ import { batch } from '../log/testing/log-test-utils';
 import { type ServingFixture, becomeLeader, startServing } from '../replica/testing/replica-test-utils';
 import { listOffsetsHandler } from './list-offsets';
 import { ApiRegistry } from './registry';
-import { decodeResponse, networkRequest, requestFrame } from './testing/frames';
+import { decodeResponse, networkRequest, requestFrame, handleWhole } from './testing/frames';
 
 /** maxNumOffsets is a v0 field: later versions must leave it at its default, 1. */
 function request(timestamps: bigint[], maxNumOffsets = 1): ListOffsetsRequest {
@@ -15,7 +15,7 @@ describe('ListOffsets handler', () => {
   let f: ServingFixture;
   let registry: ApiRegistry;
   const list = async (version: number, req: ListOffsetsRequest) =>
-    decodeResponse(ApiKey.ListOffsets, version, (await registry.handleWhole(networkRequest(requestFrame(ApiKey.ListOffsets, version, req))))!).response;
+    decodeResponse(ApiKey.ListOffsets, version, (await handleWhole(registry, networkRequest(requestFrame(ApiKey.ListOffsets, version, req))))!).response;
   beforeEach(async () => {
     f = await startServing();
     registry = new ApiRegistry().register(listOffsetsHandler({ replicaManager: f.replicaManager }));

@@ -3,7 +3,7 @@ import { ApiKey, ErrorCode, KafkaProtocolError } from '../protocol';
 import type { ListPartitionReassignmentsRequest } from '../protocol/generated/list-partition-reassignments-request';
 import { listPartitionReassignmentsHandler, type ListPartitionReassignmentsController, type OngoingReassignmentView } from './list-partition-reassignments';
 import { ApiRegistry } from './registry';
-import { decodeResponse, networkRequest, requestFrame } from './testing/frames';
+import { decodeResponse, networkRequest, requestFrame, handleWhole } from './testing/frames';
 
 /** The KafkaController is what the server passes (checked by the type checker). */
 type ControllerFits = KafkaController extends ListPartitionReassignmentsController ? true : never;
@@ -30,7 +30,7 @@ function fakeController(o: { isActive?: boolean; error?: Error } = {}) {
 
 async function send(controller: ListPartitionReassignmentsController | undefined, req: ListPartitionReassignmentsRequest) {
   const registry = new ApiRegistry().register(listPartitionReassignmentsHandler({ controller: () => controller }));
-  const frame = (await registry.handleWhole(networkRequest(requestFrame(ApiKey.ListPartitionReassignments, 0, req))))!;
+  const frame = (await handleWhole(registry, networkRequest(requestFrame(ApiKey.ListPartitionReassignments, 0, req))))!;
   return decodeResponse(ApiKey.ListPartitionReassignments, 0, frame).response;
 }
 

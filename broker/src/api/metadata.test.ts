@@ -4,7 +4,7 @@ import { MetadataCache } from '../metadata/metadata-cache';
 import { TEST_TOPIC_ID, updateMetadataRequest } from '../replica/testing/replica-test-utils';
 import { CLUSTER_AUTHORIZED_OPERATIONS, TOPIC_AUTHORIZED_OPERATIONS, metadataHandler, type MetadataHandlerDeps } from './metadata';
 import { ApiRegistry } from './registry';
-import { decodeResponse, networkRequest, requestFrame } from './testing/frames';
+import { decodeResponse, networkRequest, requestFrame, handleWhole } from './testing/frames';
 
 function request(topics: string[] | null, o: Partial<MetadataRequest> = {}): MetadataRequest {
   return { topics: topics === null ? null : topics.map((name) => ({ topicId: ZERO_UUID, name })), allowAutoTopicCreation: true, includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false, ...o };
@@ -27,7 +27,7 @@ describe('Metadata handler', () => {
       }),
     );
   const metadata = async (version: number, req: MetadataRequest, registry = registryWith()) =>
-    decodeResponse(ApiKey.Metadata, version, (await registry.handleWhole(networkRequest(requestFrame(ApiKey.Metadata, version, req))))!).response;
+    decodeResponse(ApiKey.Metadata, version, (await handleWhole(registry, networkRequest(requestFrame(ApiKey.Metadata, version, req))))!).response;
 
   beforeEach(() => {
     created = [];

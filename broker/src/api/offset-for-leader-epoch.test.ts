@@ -4,7 +4,7 @@ import { batch } from '../log/testing/log-test-utils';
 import { type ServingFixture, becomeLeader, leaderAndIsrRequest, startServing, updateMetadataRequest } from '../replica/testing/replica-test-utils';
 import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch';
 import { ApiRegistry } from './registry';
-import { decodeResponse, networkRequest, requestFrame } from './testing/frames';
+import { decodeResponse, networkRequest, requestFrame, handleWhole } from './testing/frames';
 
 function request(partitions: { partition?: number; leaderEpoch: number; currentLeaderEpoch?: number }[], topic = 't'): OffsetForLeaderEpochRequest {
   return { replicaId: 2, topics: [{ topic, partitions: partitions.map((p) => ({ partition: p.partition ?? 0, leaderEpoch: p.leaderEpoch, currentLeaderEpoch: p.currentLeaderEpoch ?? -1 })) }] };
@@ -14,7 +14,7 @@ describe('OffsetForLeaderEpoch handler', () => {
   let f: ServingFixture;
   let registry: ApiRegistry;
   const ask = async (version: number, req: OffsetForLeaderEpochRequest) =>
-    decodeResponse(ApiKey.OffsetForLeaderEpoch, version, (await registry.handleWhole(networkRequest(requestFrame(ApiKey.OffsetForLeaderEpoch, version, req))))!).response.topics[0]!.partitions;
+    decodeResponse(ApiKey.OffsetForLeaderEpoch, version, (await handleWhole(registry, networkRequest(requestFrame(ApiKey.OffsetForLeaderEpoch, version, req))))!).response.topics[0]!.partitions;
   const append = (count: number) =>
     f.replicaManager.appendRecords({ timeoutMs: 0, requiredAcks: 1, internalTopicsAllowed: false, entries: new Map([['t-0', { topicPartition: { topic: 't', partition: 0 }, records: batch({ count }) }]]) });
 

@@ -6,7 +6,7 @@ import { type ServingFixture, becomeLeader, startServing } from '../replica/test
 import { fetchHandler } from './fetch';
 import { produceHandler } from './produce';
 import { ApiRegistry } from './registry';
-import { decodeResponse, networkRequest, requestFrame } from './testing/frames';
+import { decodeResponse, networkRequest, requestFrame, handleWhole } from './testing/frames';
 import type { ProduceRequest } from '../protocol/generated/produce-request';
 
 function produceRequest(records: Buffer | null, acks = 1, topic = 't'): ProduceRequest {
@@ -17,7 +17,7 @@ describe('Produce handler', () => {
   let f: ServingFixture;
   let registry: ApiRegistry;
   const produce = async (version: number, req: ProduceRequest) => {
-    const frame = await registry.handleWhole(networkRequest(requestFrame(ApiKey.Produce, version, req)));
+    const frame = await handleWhole(registry, networkRequest(requestFrame(ApiKey.Produce, version, req)));
     return frame === null ? null : decodeResponse(ApiKey.Produce, version, frame).response;
   };
   beforeEach(async () => {
@@ -45,7 +45,7 @@ describe('Produce handler', () => {
       await becomeLeader(compacted, [{ topic: 'c', partition: 0, leader: 1 }]);
       const reg = new ApiRegistry().register(produceHandler({ replicaManager: compacted.replicaManager, metadataCache: compacted.metadataCache }));
       const records = encodeRecordBatchSync({ records: [{ key: Buffer.from('k'), timestamp: 1 }, { key: null, timestamp: 1 }] });
-      const frame = await reg.handleWhole(networkRequest(requestFrame(ApiKey.Produce, 8, produceRequest(records, 1, 'c'))));
+      const frame = await handleWhole(reg, networkRequest(requestFrame(ApiKey.Produce, 8, produceRequest(records, 1, 'c'))));
       const res = decodeResponse(ApiKey.Produce, 8, frame!).response;
       expect(res.responses[0]!.partitionResponses[0]).toEqual({
         index: 0,
@@ -85,7 +85,7 @@ describe('Produce handler', () => {
     const stored = await f.logManager.getLog({ topic: 't', partition: 0 })!.read(0, 1 << 20, { minOneMessage: true });
     expect(batchOffsets(stored.records)).toEqual([[0, 1]]);
     expect(stored.records[16]).toBe(2);
-    const frame = await registry.handleWhole(
+    const frame = await handleWhole(registry, 
       networkRequest(
         requestFrame(ApiKey.Fetch, 2, {
           clusterId: null, replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1, rackId: '', forgottenTopicsData: [],

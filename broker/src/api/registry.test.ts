@@ -4,7 +4,7 @@ import type { HeartbeatRequest } from '../protocol/generated/heartbeat-request';
 import type { HeartbeatResponse } from '../protocol/generated/heartbeat-response';
 import { apiVersionsHandler } from './api-versions';
 import { ApiRegistry, type ApiHandler, type RequestContext } from './registry';
-import { decodeResponse, networkRequest, rawRequestFrame, requestFrame } from './testing/frames';
+import { decodeResponse, networkRequest, rawRequestFrame, requestFrame, handleWhole } from './testing/frames';
 
 type HeartbeatKey = typeof ApiKey.Heartbeat;
 
@@ -47,21 +47,21 @@ describe('ApiRegistry', () => {
 
   it('decodes the body, calls the handler and encodes the response with its correlation id', async () => {
     const handler = heartbeatHandler((req) => ({ throttleTimeMs: 0, errorCode: req.generationId === 3 ? 0 : 22 }));
-    const frame = await registryWith(handler).handleWhole(networkRequest(requestFrame(ApiKey.Heartbeat, 3, HEARTBEAT, 99)));
+    const frame = await handleWhole(registryWith(handler), networkRequest(requestFrame(ApiKey.Heartbeat, 3, HEARTBEAT, 99)));
     expect(frame).not.toBeNull();
     expect(decodeResponse(ApiKey.Heartbeat, 3, frame as Buffer)).toEqual({ correlationId: 99, response: { throttleTimeMs: 0, errorCode: 0 } });
     expect(handler.seen[0]).toMatchObject({ apiKey: 12, apiVersion: 3, correlationId: 99, clientId: 'test-client', listenerName: 'PLAINTEXT' });
   });
 
   it('sends nothing when the handler returns null', async () => {
-    await expect(registryWith(heartbeatHandler(() => null)).handleWhole(networkRequest(requestFrame(ApiKey.Heartbeat, 0, HEARTBEAT)))).resolves.toBeNull();
+    await expect(handleWhole(registryWith(heartbeatHandler(() => null)), networkRequest(requestFrame(ApiKey.Heartbeat, 0, HEARTBEAT)))).resolves.toBeNull();
   });
 
   it('turns a thrown KafkaProtocolError into its error code in the error response', async () => {
     const handler = heartbeatHandler(() => {
       throw new KafkaProtocolError('ILLEGAL_GENERATION');
     });
-    const frame = (await registryWith(handler).handleWhole(networkRequest(requestFrame(ApiKey.Heartbeat, 1, HEARTBEAT)))) as Buffer;
+    const frame = (await handleWhole(registryWith(handler), networkRequest(requestFrame(ApiKey.Heartbeat, 1, HEARTBEAT)))) as Buffer;
     expect(decodeResponse(ApiKey.Heartbeat, 1, frame).response).toEqual({ throttleTimeMs: 0, errorCode: 22 });
   });
 
@@ -69,7 +69,7 @@ describe('ApiRegistry', () => {
     const handler = heartbeatHandler(() => {
       throw new TypeError('bug');
     });
-    const frame = (await registryWith(handler).handleWhole(networkRequest(requestFrame(ApiKey.Heartbeat, 2, HEARTBEAT)))) as Buffer;
+    const frame = (await handleWhole(registryWith(handler), networkRequest(requestFrame(ApiKey.Heartbeat, 2, HEARTBEAT)))) as Buffer;
     expect(decodeResponse(ApiKey.Heartbeat, 2, frame).response.errorCode).toBe(-1);
   });
 
@@ -77,12 +77,12 @@ describe('ApiRegistry', () => {
     const handler = heartbeatHandler(() => {
       throw new CloseConnection('acks=0 produce failed');
     });
-    await expect(registryWith(handler).handleWhole(networkRequest(requestFrame(ApiKey.Heartbeat, 0, HEARTBEAT)))).rejects.toThrow('acks=0 produce failed');
+    await expect(handleWhole(registryWith(handler), networkRequest(requestFrame(ApiKey.Heartbeat, 0, HEARTBEAT)))).rejects.toThrow('acks=0 produce failed');
   });
 
   it('closes the connection on an api key no codec knows', async () => {
     const registry = registryWith(heartbeatHandler(() => null));
-    await expect(registry.handleWhole(networkRequest(rawRequestFrame(52, 0, () => undefined)))).rejects.toBeInstanceOf(CloseConnection);
+    await expect(handleWhole(registry, networkRequest(rawRequestFrame(52, 0, () => undefined)))).rejects.toBeInstanceOf(CloseConnection);
   });
 
   it('closes the connection on a known api key that is not registered', async () => {
@@ -94,8 +94,8 @@ describe('ApiRegistry', () => {
   it('closes the connection on a version outside the registered range', async () => {
     const handler = heartbeatHandler(() => null);
     const registry = registryWith(handler);
-    await expect(registry.handleWhole(networkRequest(requestFrame(ApiKey.Heartbeat, 4, HEARTBEAT)))).rejects.toBeInstanceOf(CloseConnection);
-    await expect(registry.handleWhole(networkRequest(rawRequestFrame(ApiKey.Heartbeat, 9, () => undefined)))).rejects.toThrow(/Unsupported Heartbeat version 9/);
+    await expect(handleWhole(registry, networkRequest(requestFrame(ApiKey.Heartbeat, 4, HEARTBEAT)))).rejects.toBeInstanceOf(CloseConnection);
+    await expect(handleWhole(registry, networkRequest(rawRequestFrame(ApiKey.Heartbeat, 9, () => undefined)))).rejects.toThrow(/Unsupported Heartbeat version 9/);
     expect(handler.seen).toHaveLength(0);
   });
 
@@ -104,7 +104,7 @@ describe('ApiRegistry', () => {
     const whole = requestFrame(ApiKey.Heartbeat, 1, HEARTBEAT);
     const truncated = Buffer.from(whole.subarray(0, whole.length - 3));
     truncated.writeInt32BE(truncated.length - 4, 0);
-    await expect(registryWith(handler).handleWhole(networkRequest(truncated))).rejects.toBeInstanceOf(CloseConnection);
+    await expect(handleWhole(registryWith(handler), networkRequest(truncated))).rejects.toBeInstanceOf(CloseConnection);
     expect(handler.seen).toHaveLength(0);
   });
 });

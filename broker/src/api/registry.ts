@@ -116,12 +116,6 @@ export class ApiRegistry implements RequestHandler {
       .map((h) => ({ apiKey: h.apiKey, minVersion: h.minVersion, maxVersion: h.maxVersion }));
   }
 
-  /** handle(), with the response frame joined into one Buffer (for callers that decode it in place). */
-  async handleWhole(req: NetworkRequest): Promise<Buffer | null> {
-    const frame = await this.handle(req);
-    return frame === null || Buffer.isBuffer(frame) ? frame : Buffer.concat(frame);
-  }
-
   /** RequestHandler: decode the body, run the handler, encode the response frame. */
   async handle(req: NetworkRequest): Promise<ResponseFrame | null> {
     const { header } = req;

@@ -3,7 +3,7 @@ import type { StopReplicaRequest } from '../protocol/generated/stop-replica-requ
 import { type ServingFixture, becomeLeader, startServing } from '../replica/testing/replica-test-utils';
 import { ApiRegistry } from './registry';
 import { stopReplicaHandler } from './stop-replica';
-import { decodeResponse, networkRequest, requestFrame } from './testing/frames';
+import { decodeResponse, networkRequest, requestFrame, handleWhole } from './testing/frames';
 
 function base(o: Partial<StopReplicaRequest>): StopReplicaRequest {
   return { controllerId: 1, controllerEpoch: 1, brokerEpoch: -1n, deletePartitions: false, ungroupedPartitions: [], topics: [], topicStates: [], ...o };
@@ -13,7 +13,7 @@ describe('StopReplica handler', () => {
   let f: ServingFixture;
   let registry: ApiRegistry;
   const send = async (version: number, req: StopReplicaRequest) =>
-    decodeResponse(ApiKey.StopReplica, version, (await registry.handleWhole(networkRequest(requestFrame(ApiKey.StopReplica, version, req))))!).response;
+    decodeResponse(ApiKey.StopReplica, version, (await handleWhole(registry, networkRequest(requestFrame(ApiKey.StopReplica, version, req))))!).response;
   beforeEach(async () => {
     f = await startServing();
     registry = new ApiRegistry().register(stopReplicaHandler({ replicaManager: f.replicaManager, brokerEpoch: () => 10n }));

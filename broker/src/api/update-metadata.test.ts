@@ -2,7 +2,7 @@ import { ApiKey, ErrorCode, ZERO_UUID } from '../protocol';
 import type { UpdateMetadataRequest } from '../protocol/generated/update-metadata-request';
 import { type ServingFixture, startServing, updateMetadataRequest } from '../replica/testing/replica-test-utils';
 import { ApiRegistry } from './registry';
-import { decodeResponse, networkRequest, requestFrame } from './testing/frames';
+import { decodeResponse, networkRequest, requestFrame, handleWhole } from './testing/frames';
 import { updateMetadataHandler } from './update-metadata';
 
 describe('UpdateMetadata handler', () => {
@@ -10,7 +10,7 @@ describe('UpdateMetadata handler', () => {
   let registry: ApiRegistry;
   let deleted: string[];
   const send = async (version: number, req: UpdateMetadataRequest) =>
-    decodeResponse(ApiKey.UpdateMetadata, version, (await registry.handleWhole(networkRequest(requestFrame(ApiKey.UpdateMetadata, version, req))))!).response;
+    decodeResponse(ApiKey.UpdateMetadata, version, (await handleWhole(registry, networkRequest(requestFrame(ApiKey.UpdateMetadata, version, req))))!).response;
   beforeEach(async () => {
     f = await startServing();
     deleted = [];

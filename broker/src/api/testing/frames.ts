@@ -1,12 +1,18 @@
 /** Test helpers for api/: real request frames through the RequestHandler surface, and response decoding. */
 import { API_CODECS, decodeRequestFrame, decodeResponseFrame, encodeRequestFrame, type ApiMessages, type ByteWriter } from '../../protocol';
-import type { NetworkRequest } from '../../network/request-handler';
+import type { NetworkRequest, RequestHandler } from '../../network/request-handler';
 
 /** A NetworkRequest as the SocketServer builds it from a whole frame (size prefix included). */
 export function networkRequest(frameWithSize: Buffer): NetworkRequest {
   const frame = frameWithSize.subarray(4);
   const { header, headerVersion, body } = decodeRequestFrame(frame);
   return { frame, header, headerVersion, body, connectionId: '127.0.0.1:9092-127.0.0.1:50000-0', listenerName: 'PLAINTEXT', clientAddress: '127.0.0.1:50000' };
+}
+
+/** A handler's response to `req` as one Buffer (a Fetch response may come in pieces for a gathering write). */
+export async function handleWhole(handler: RequestHandler, req: NetworkRequest): Promise<Buffer | null> {
+  const frame = await handler.handle(req);
+  return frame === null || Buffer.isBuffer(frame) ? frame : Buffer.concat(frame);
 }
 
 /** A request frame for a known api key, its body encoded by the generated codec. */

@@ -284,7 +284,7 @@ export class KafkaCluster {
     if (zk.connected || this.zk_ === null) return;
     const now = Date.now();
     this.zkFailingSince ??= now;
-    if (now - this.zkFailingSince < 10_000) return;
+    if (now - this.zkFailingSince < ZK_STUCK_MS) return;
     const old = this.zk_;
     this.zk_ = null;
     void old.then((c) => c.close()).catch(() => undefined);
@@ -309,7 +309,7 @@ export class KafkaCluster {
    * for 10 s, the read is made by a fresh child process instead.
    */
   async readZk(znodePath: string): Promise<ZkNode | null> {
-    if (this.zkFailingSince !== null && Date.now() - this.zkFailingSince >= 10_000) {
+    if (this.zkFailingSince !== null && Date.now() - this.zkFailingSince >= ZK_STUCK_MS) {
       this.reconnectZkInBackground();
       return readZkInChild(this.zkConnect, znodePath);
     }
@@ -538,6 +538,9 @@ function describeExit(exit: BrokerExit): string {
 }
 
 const ZK_READ_CHILD = path.join(__dirname, 'zk-read-child.ts');
+
+/** How long the harness's in-process ZooKeeper session may fail reads before it is replaced and reads go through a child. */
+const ZK_STUCK_MS = 10_000;
 
 /** One znode read by a child process with its own ZooKeeper session (the harness's fallback). */
 function readZkInChild(connectString: string, znodePath: string): Promise<ZkNode | null> {

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigException, KafkaConfig, parseBrokerArgs } from './server/config';
 import { KafkaServer } from './server/kafka-server';
 import { createLogger } from './common/logger';
+import { tuneHeapForBroker } from './server/heap-tuning';
 
 function loadConfig(argv: readonly string[]): KafkaConfig {
   const { propertiesFile, overrides } = parseBrokerArgs(argv);
@@ -25,6 +26,7 @@ function fail(message: string): never {
 }
 
 async function main(): Promise<void> {
+  tuneHeapForBroker();
   let config: KafkaConfig;
   try {
     config = loadConfig(process.argv.slice(2));

@@ -1,6 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { ErrorCode } from '../../protocol';
+import { Log } from '../../log/log';
 import { batch } from '../../log/testing/log-test-utils';
 import { SocketServer } from '../../network/socket-server';
 import { type PartitionSpec, type ServingFixture, leaderAndIsrRequest, startServing, updateMetadataRequest } from '../testing/replica-test-utils';
@@ -153,6 +154,34 @@ describe('ReplicaFetcher', () => {
     expect(manager.allFetchers).toHaveLength(1);
     expect(manager.fetcher(1)!.partitionCount).toBe(2);
     await c.waitFor(() => c.requests.some((r) => r.apiKey === 1 && (r.request as { topics: { partitions: unknown[] }[] }).topics[0]!.partitions.length === 2), 'a fetch of both partitions');
+  });
+
+  it('applies the partitions of one fetch response side by side, so one slow append (an fsync) does not hold back the others', async () => {
+    c = await new TwoBrokers().start();
+    const specs = [0, 1].map((partition) => ({ topic: 't', partition, leader: 1, isr: [1, 2], replicas: [1, 2] }));
+    for (const spec of specs) await c.leaderAndIsr(1, spec);
+    for (const partition of [0, 1]) {
+      await c.broker(1).replicaManager.appendRecords({ timeoutMs: 10_000, requiredAcks: 1, internalTopicsAllowed: false, entries: new Map([[`t-${partition}`, { topicPartition: { topic: 't', partition }, records: batch({ count: 2 }) }]]) });
+    }
+    const events: string[] = [];
+    const original = Log.prototype.appendAsFollower;
+    const spy = jest.spyOn(Log.prototype, 'appendAsFollower').mockImplementation(async function (this: Log, records: Buffer) {
+      events.push('start');
+      await sleep(100);
+      const info = await original.call(this, records);
+      events.push('end');
+      return info;
+    });
+    try {
+      // One LeaderAndIsr for both: the follower's first Fetch carries both, and so does the answer.
+      const rm = c.broker(2).replicaManager;
+      rm.maybeUpdateMetadataCache(1, updateMetadataRequest(specs, { aliveBrokers: [1, 2] }));
+      await rm.becomeLeaderOrFollower(2, leaderAndIsrRequest(specs));
+      await c.waitFor(() => events.filter((e) => e === 'end').length >= 2, 'both partitions to be appended');
+      expect(events.slice(0, 3)).toEqual(['start', 'start', 'end']);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('stops fetching on becoming leader and shuts the idle fetcher down', async () => {

@@ -18,6 +18,7 @@
  * incremental fetch sessions. Removing partitions waits for the response being applied (Kafka's
  * partitionMapLock), so a partition never gets appended to after its fetcher let go of it.
  */
+import { forEachConcurrent } from '../../common/concurrency';
 import { type Logger, createLogger } from '../../common/logger';
 import { partitionLeaderEpochAt } from '../../log/batch-scan';
 import type { TopicPartition } from '../../log/log-names';
@@ -32,6 +33,14 @@ export const REPLICA_FETCH_VERSION = 12;
 /** First retry after a leader answered that it is not (yet) leader in our epoch. */
 export const LEADER_NOT_READY_RETRY_MS = 50;
 export const LIST_OFFSETS_VERSION = 6;
+/**
+ * Partitions of one fetch response applied at once. Each is independent (its own log, state and high
+ * watermark), and an append may wait on a file: the first batch of a new leader epoch writes the
+ * fsynced leader-epoch-checkpoint. After a failover one response brings a new epoch for hundreds of
+ * partitions; applied one after another that took 0.4–1 s under load (Kafka's single fetcher thread
+ * does them in turn, but its fsyncs are not queued behind a 4-thread pool).
+ */
+const PARTITION_APPLY_PARALLELISM = 32;
 const LATEST_TIMESTAMP = -1n;
 const EARLIEST_TIMESTAMP = -2n;
 
@@ -252,13 +261,13 @@ export class ReplicaFetcher {
     const byKey = new Map<string, FetchablePartitionResponse>();
     for (const t of response.responses) for (const p of t.partitionResponses) byKey.set(`${t.topic}-${p.partition}`, p);
     const errors: string[] = [];
-    for (const req of sent) {
+    await forEachConcurrent(sent, PARTITION_APPLY_PARALLELISM, async (req) => {
       const current = this.states.get(req.key);
       const data = byKey.get(req.key);
       // The partition was removed, re-added or moved on while the request was out: this answer is stale.
-      if (current === undefined || data === undefined) continue;
+      if (current === undefined || data === undefined) return;
       const state = current.state;
-      if (state.fetchOffset !== req.fetchOffset || state.currentLeaderEpoch !== req.currentLeaderEpoch || state.state !== 'Fetching') continue;
+      if (state.fetchOffset !== req.fetchOffset || state.currentLeaderEpoch !== req.currentLeaderEpoch || state.state !== 'Fetching') return;
       try {
         if (!(await this.processPartition(req, state, data))) errors.push(req.key);
       } catch (err) {
@@ -272,7 +281,7 @@ export class ReplicaFetcher {
           errors.push(req.key);
         }
       }
-    }
+    });
     this.delay(errors);
   }
 

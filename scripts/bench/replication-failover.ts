@@ -69,16 +69,66 @@ export interface ProbeOptions {
 
 const PROBE_BATCH = encodeRecordBatchSync({ records: [{ key: null, value: Buffer.from('failover-probe'), timestamp: Date.now() }] });
 
-/** Probes until every partition took an acks=all write or the deadline passed. */
+/** Partitions per probe request: a request is answered when its slowest partition is, so keep them small. */
+const PROBE_CHUNK = 25;
+/** A new probe round for the partitions with no probe in flight. */
+const PROBE_INTERVAL_MS = 10;
+
+/**
+ * Probes until every partition took an acks=all write or the deadline passed. Each partition has at
+ * most one probe in flight; a probe waits up to `produceTimeoutMs` for its acks (as a client's produce
+ * waits up to request.timeout.ms), and its partition is stamped when the acknowledgement arrives.
+ * Every chunk of partitions has a connection of its own: a connection answers in order, so a parked
+ * produce would otherwise hold back the answers behind it.
+ */
 export async function probeUntilWritable(conns: ProbeConnections, o: ProbeOptions): Promise<ProbeResult> {
   const pending = new Set(o.partitions);
+  const inFlight = new Set<number>();
+  const freeSlots = new Map<number, number[]>();
+  const slotCount = new Map<number, number>();
+  const probes = new Set<Promise<void>>();
+  let failure: unknown;
   const result: ProbeResult = { writable: new Map(), leaderSeen: new Map(), rounds: 0 };
   const deadline = o.t0 + o.deadlineMs;
-  while (pending.size > 0 && Date.now() < deadline) {
+  const takeSlot = (leader: number): number => {
+    const free = freeSlots.get(leader) ?? [];
+    freeSlots.set(leader, free);
+    const slot = free.pop();
+    if (slot !== undefined) return slot;
+    const next = slotCount.get(leader) ?? 0;
+    slotCount.set(leader, next + 1);
+    return next;
+  };
+  const probe = async (leader: number, slot: number, parts: readonly number[]): Promise<void> => {
+    try {
+      const res = await conns.client(leader, `${o.lane}-${slot}`).send(ApiKey.Produce, 8, {
+        transactionalId: null,
+        acks: -1,
+        timeoutMs: o.produceTimeoutMs,
+        topicData: [{ name: o.topic, partitionData: parts.map((index) => ({ index, records: PROBE_BATCH })) }],
+      });
+      const at = Date.now() - o.t0;
+      const codes = new Map<number, number>();
+      for (const t of res.responses) {
+        for (const p of t.partitionResponses) {
+          codes.set(p.errorCode, (codes.get(p.errorCode) ?? 0) + 1);
+          if (p.errorCode === ErrorCode.NONE && pending.delete(p.index)) result.writable.set(p.index, at);
+        }
+      }
+      if (DEBUG) process.stdout.write(`  probe ${o.lane} +${at} ms: leader ${leader}, ${parts.length} partitions, error codes ${JSON.stringify([...codes])}\n`);
+    } catch (err) {
+      if (!(err instanceof BrokerClientError)) throw err;
+      await conns.drop(leader);
+    } finally {
+      for (const p of parts) inFlight.delete(p);
+      freeSlots.get(leader)?.push(slot);
+    }
+  };
+  while (pending.size > 0 && Date.now() < deadline && failure === undefined) {
     result.rounds++;
     let leaders: PartitionLeaders | undefined;
     for (const via of o.survivors) {
-      leaders = await topicLeaders(conns, via, o.topic, o.lane).catch(() => undefined);
+      leaders = await topicLeaders(conns, via, o.topic, `${o.lane}-metadata`).catch(() => undefined);
       if (leaders !== undefined) break;
     }
     if (leaders === undefined) {
@@ -91,40 +141,30 @@ export async function probeUntilWritable(conns: ProbeConnections, o: ProbeOption
       const leader = leaders.leader.get(p) ?? -1;
       if (leader < 0 || leader === o.victim) continue;
       if (!result.leaderSeen.has(p)) result.leaderSeen.set(p, now);
+      if (inFlight.has(p)) continue;
       let list = byLeader.get(leader);
       if (list === undefined) byLeader.set(leader, (list = []));
       list.push(p);
     }
-    if (byLeader.size === 0) {
-      await sleep(10);
-      continue;
+    for (const [leader, parts] of byLeader) {
+      for (let i = 0; i < parts.length; i += PROBE_CHUNK) {
+        const chunk = parts.slice(i, i + PROBE_CHUNK);
+        for (const p of chunk) inFlight.add(p);
+        const run = probe(leader, takeSlot(leader), chunk);
+        probes.add(run);
+        run.then(
+          () => probes.delete(run),
+          (err: unknown) => {
+            failure ??= err;
+            probes.delete(run);
+          },
+        );
+      }
     }
-    await Promise.all(
-      [...byLeader].map(async ([leader, parts]) => {
-        try {
-          const res = await conns.client(leader, o.lane).send(ApiKey.Produce, 8, {
-            transactionalId: null,
-            acks: -1,
-            timeoutMs: o.produceTimeoutMs,
-            topicData: [{ name: o.topic, partitionData: parts.map((index) => ({ index, records: PROBE_BATCH })) }],
-          });
-          const at = Date.now() - o.t0;
-          const codes = new Map<number, number>();
-          for (const t of res.responses) {
-            for (const p of t.partitionResponses) {
-              codes.set(p.errorCode, (codes.get(p.errorCode) ?? 0) + 1);
-              if (p.errorCode === ErrorCode.NONE && pending.delete(p.index)) result.writable.set(p.index, at);
-            }
-          }
-          if (DEBUG) process.stdout.write(`  probe ${o.lane} +${at} ms: leader ${leader}, ${parts.length} partitions, error codes ${JSON.stringify([...codes])}\n`);
-        } catch (err) {
-          if (!(err instanceof BrokerClientError)) throw err;
-          await conns.drop(leader);
-        }
-      }),
-    );
-    if (pending.size > 0) await sleep(5);
+    await sleep(PROBE_INTERVAL_MS);
   }
+  await Promise.allSettled(probes);
+  if (failure !== undefined) throw failure;
   return result;
 }
 

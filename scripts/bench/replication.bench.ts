@@ -33,6 +33,12 @@ const SCALE = Number(process.env.SAMSA_BENCH_SCALE ?? '1') * (QUICK ? 0.25 : 1);
 const BROKERS = 3;
 const SESSION_TIMEOUT_MS = Number(process.env.SAMSA_BENCH_SESSION_TIMEOUT_MS ?? '6000');
 const FAILOVER_PARTITIONS = Number(process.env.SAMSA_BENCH_FAILOVER_PARTITIONS ?? '1000');
+/**
+ * How long a failover probe's acks=all produce may wait for its acknowledgement: far below a client's
+ * request.timeout.ms (30 s), and long enough that an ack is counted when it arrives rather than lost to
+ * a timeout while the new followers catch up.
+ */
+const PROBE_PRODUCE_TIMEOUT_MS = 5000;
 const SIZES: ReadonlyArray<{ bytes: number; records: number }> = [
   { bytes: 100, records: Math.max(10_000, Math.round(400_000 * SCALE)) },
   { bytes: 1024, records: Math.max(5_000, Math.round(120_000 * SCALE)) },
@@ -208,8 +214,8 @@ async function benchFailover(cluster: KafkaCluster, conns: ProbeConnections, res
   const deadlineMs = SESSION_TIMEOUT_MS + 60_000;
   const [deregisteredMs, ledProbe, followedProbe] = await Promise.all([
     cluster.waitForDeregistration(victim, deadlineMs).then(() => Date.now() - t0),
-    probeUntilWritable(conns, { topic, partitions: led, survivors, victim, t0, deadlineMs, produceTimeoutMs: 100, lane: 'led' }),
-    probeUntilWritable(conns, { topic, partitions: followed, survivors, victim, t0, deadlineMs, produceTimeoutMs: 100, lane: 'followed' }),
+    probeUntilWritable(conns, { topic, partitions: led, survivors, victim, t0, deadlineMs, produceTimeoutMs: PROBE_PRODUCE_TIMEOUT_MS, lane: 'led' }),
+    probeUntilWritable(conns, { topic, partitions: followed, survivors, victim, t0, deadlineMs, produceTimeoutMs: PROBE_PRODUCE_TIMEOUT_MS, lane: 'followed' }),
   ]);
   const ledTimes = [...ledProbe.writable.values()].sort((a, b) => a - b);
   const followedTimes = [...followedProbe.writable.values()].sort((a, b) => a - b);

@@ -66,14 +66,15 @@ export class ReplicaFetcherManager {
 
   private newFetcher(endpoint: LeaderEndpoint): ReplicaFetcher {
     const clientId = `broker-${this.o.brokerId}-fetcher-${FETCHER_ID}`;
-    const leader =
+    const connect = (): LeaderConnection =>
       this.o.clientFactory?.(endpoint, clientId) ??
       new BrokerClient({ host: endpoint.host, port: endpoint.port, clientId, requestTimeoutMs: this.settings.socketTimeoutMs, logger: this.logger.child({ leaderId: endpoint.brokerId }) });
     const fetcher = new ReplicaFetcher({
       brokerId: this.o.brokerId,
       sourceBrokerId: endpoint.brokerId,
       name: `ReplicaFetcherThread-${FETCHER_ID}-${endpoint.brokerId}`,
-      leader,
+      leader: connect(),
+      openCatchUpConnection: connect,
       replicas: this.o.replicas,
       settings: this.settings,
       logger: this.logger,

@@ -184,6 +184,22 @@ describe('ReplicaFetcher', () => {
     }
   });
 
+  it('fetches a partition added while the fetch in flight is parked at the leader at once, on a second connection, not after replica.fetch.wait.max.ms', async () => {
+    c = await new TwoBrokers().start();
+    const specs = [0, 1].map((partition) => ({ topic: 't', partition, leader: 1, isr: [1, 2], replicas: [1, 2] }));
+    for (const spec of specs) await c.leaderAndIsr(1, spec);
+    await c.leaderAndIsr(2, specs[0]!);
+    await c.waitFor(() => c.log(2).logEndOffset === 0 && c.requests.filter((r) => r.apiKey === 1).length >= 2, 'the follower to poll t-0');
+    await sleep(50); // t-0's fetch is parked: nothing to read, and the leader's clock does not move from here on
+    await c.broker(1).replicaManager.appendRecords({ timeoutMs: 10_000, requiredAcks: 1, internalTopicsAllowed: false, entries: new Map([['t-1', { topicPartition: { topic: 't', partition: 1 }, records: batch({ count: 3 }) }]]) });
+    await c.leaderAndIsr(2, specs[1]!);
+    const deadline = Date.now() + 2000;
+    const t1 = (): number => c.broker(2).replicaManager.getPartition({ topic: 't', partition: 1 })?.log?.logEndOffset ?? -1;
+    while (t1() !== 3 && Date.now() < deadline) await sleep(10);
+    expect(t1()).toBe(3);
+    expect(c.log(2).logEndOffset).toBe(0);
+  });
+
   it('stops fetching on becoming leader and shuts the idle fetcher down', async () => {
     c = await new TwoBrokers().start();
     await c.leaderAndIsr(1, { ...tp, leader: 1, isr: [1, 2], replicas: [1, 2] });

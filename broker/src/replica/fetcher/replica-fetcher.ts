@@ -51,6 +51,8 @@ export interface ReplicaFetcherOptions {
   /** `ReplicaFetcherThread-<fetcherId>-<sourceBrokerId>`. */
   name: string;
   leader: LeaderConnection;
+  /** A second connection to the same leader, for catch-up fetches (see startCatchUp); none: no catch-up. */
+  openCatchUpConnection?: () => LeaderConnection;
   replicas: FollowerReplicas;
   settings: ReplicaFetchSettings;
   logger?: Logger;
@@ -61,6 +63,10 @@ interface Sent {
   topicPartition: TopicPartition;
   fetchOffset: number;
   currentLeaderEpoch: number;
+}
+
+function toSent(ready: readonly [string, { topicPartition: TopicPartition; state: PartitionFetchState }][]): Sent[] {
+  return ready.map(([key, s]) => ({ key, topicPartition: s.topicPartition, fetchOffset: s.state.fetchOffset, currentLeaderEpoch: s.state.currentLeaderEpoch }));
 }
 
 export class ReplicaFetcher {
@@ -78,6 +84,10 @@ export class ReplicaFetcher {
   /** Resolves on shutdown, so a long poll in flight does not hold the shutdown up. */
   private stopSignal: Promise<undefined> = Promise.resolve(undefined);
   private signalStop: () => void = () => undefined;
+  /** The partitions of the fetch in flight on the main connection; undefined when none is. */
+  private polled: ReadonlySet<string> | undefined;
+  private catchUpLeader: LeaderConnection | undefined;
+  private catchUp: Promise<void> | undefined;
 
   constructor(o: ReplicaFetcherOptions) {
     this.o = o;
@@ -112,7 +122,9 @@ export class ReplicaFetcher {
     this.signalStop();
     this.wakeUp();
     await this.o.leader.close().catch(() => undefined);
+    await this.catchUpLeader?.close().catch(() => undefined);
     await this.loop;
+    await this.catchUp;
   }
 
   private withLock<T>(fn: () => Promise<T>): Promise<T> {
@@ -139,7 +151,43 @@ export class ReplicaFetcher {
         this.logger.info(`Added ${key} at offset ${s.fetchOffset} (leader epoch ${s.currentLeaderEpoch}, last fetched epoch ${latest})`);
       }
       this.wakeUp();
+      this.startCatchUp();
     });
+  }
+
+  /**
+   * Partitions added while the main connection's fetch is parked at the leader would wait for it (up
+   * to replica.fetch.wait.max.ms) before their first fetch; Kafka's fetcher thread waits so. After a
+   * failover that wait lies on the path of every acks=all write to the partitions that moved, so a
+   * second connection fetches the partitions the parked fetch lacks, until the main loop's next fetch
+   * takes them in. An answer that comes after the other connection's for the same offset is stale
+   * and skipped (processFetchResponse), and every fetch offset sent is one the log has reached.
+   */
+  private startCatchUp(): void {
+    const open = this.o.openCatchUpConnection;
+    if (this.catchUp !== undefined || this.polled === undefined || open === undefined) return;
+    this.catchUp = this.runCatchUp(open)
+      .catch((err: unknown) => this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, `Catch-up fetch from broker ${this.sourceBrokerId} failed`))
+      .finally(() => {
+        this.catchUp = undefined;
+      });
+  }
+
+  private async runCatchUp(open: () => LeaderConnection): Promise<void> {
+    for (;;) {
+      if (!this.running || this.polled === undefined) return;
+      await this.withLock(() => this.truncateToHighWatermark());
+      const polled = this.polled;
+      if (!this.running || polled === undefined) return;
+      const now = Date.now();
+      const ready = [...this.states].filter(([key, s]) => !polled.has(key) && s.state.state === 'Fetching' && s.state.delayUntilMs <= now);
+      if (ready.length === 0) return;
+      const sent = toSent(ready);
+      this.catchUpLeader ??= open();
+      const response = await Promise.race([this.catchUpLeader.send(ApiKey.Fetch, REPLICA_FETCH_VERSION, this.buildFetch(ready.map(([, s]) => s))), this.stopSignal]);
+      if (!this.running || response === undefined) return;
+      await this.withLock(() => this.processFetchResponse(sent, response));
+    }
   }
 
   /** Kafka's removePartitions: resolves once no response is being applied to them. */
@@ -178,11 +226,14 @@ export class ReplicaFetcher {
         await this.idle(delays.length > 0 ? Math.min(this.o.settings.backoffMs, ...delays) : this.o.settings.backoffMs);
         continue;
       }
-      const sent: Sent[] = ready.map(([key, s]) => ({ key, topicPartition: s.topicPartition, fetchOffset: s.state.fetchOffset, currentLeaderEpoch: s.state.currentLeaderEpoch }));
+      const sent = toSent(ready);
       let response: FetchResponse | undefined;
       try {
+        this.polled = new Set(sent.map((s) => s.key));
         response = await Promise.race([this.o.leader.send(ApiKey.Fetch, REPLICA_FETCH_VERSION, this.buildFetch(ready.map(([, s]) => s))), this.stopSignal]);
+        this.polled = undefined;
       } catch (err) {
+        this.polled = undefined;
         if (!this.running) break;
         this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, `Error sending fetch request to broker ${this.sourceBrokerId}`);
         this.delay(sent.map((s) => s.key));

@@ -21,7 +21,7 @@ import * as fs from 'node:fs';
 import { cpus } from 'node:os';
 import * as path from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { SYNC_IO_MAX_BYTES } from '../../broker/src/log/file-io';
+import { SYNC_APPEND_MAX_BYTES } from '../../broker/src/log/file-io';
 import { LogConfig } from '../../broker/src/log/log-config';
 import { prepareLeaderAppend } from '../../broker/src/log/log-validator';
 import type { BenchResult } from './bench-result';
@@ -120,13 +120,13 @@ const rounds = (values: readonly number[]): string => `GB/s (rounds: ${values.ma
 
 /**
  * Plain writes and Log appends alternate, ROUNDS times, so both see the same machine. Two
- * diagnostics go with them: async plain writes (the log's path above 128 KiB) and the batch
+ * diagnostics go with them: async plain writes (the log's path above SYNC_APPEND_MAX_BYTES) and the batch
  * validation alone (the leader append's own: header checks and CRC-32C over the batch, as Kafka's).
  */
 async function benchAppend(dir: string, batchBytes: number): Promise<BenchResult[]> {
   const batch = producerBatch(batchBytes);
   const total = scaled(GiB);
-  const asyncPath = batch.length > SYNC_IO_MAX_BYTES;
+  const asyncPath = batch.length > SYNC_APPEND_MAX_BYTES;
   const limits: number[] = [];
   const asyncLimits: number[] = [];
   const appends: number[] = [];

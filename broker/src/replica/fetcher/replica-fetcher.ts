@@ -16,7 +16,9 @@
  *    other errors back off for replica.fetch.backoff.ms.
  * Requests are sessionless full fetches (session id 0, epoch -1): correct, only larger than Kafka's
  * incremental fetch sessions. Removing partitions waits for the response being applied (Kafka's
- * partitionMapLock), so a partition never gets appended to after its fetcher let go of it.
+ * partitionMapLock), so a partition never gets appended to after its fetcher let go of it. Partitions
+ * added while a fetch is parked at the leader are fetched at once over a second connection (catch-up)
+ * until the next fetch takes them in; Kafka's thread would wait out replica.fetch.wait.max.ms.
  */
 import { forEachConcurrent } from '../../common/concurrency';
 import { type Logger, createLogger } from '../../common/logger';

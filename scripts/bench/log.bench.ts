@@ -23,7 +23,8 @@ import * as path from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { SYNC_APPEND_MAX_BYTES } from '../../broker/src/log/file-io';
 import { LogConfig } from '../../broker/src/log/log-config';
-import { prepareLeaderAppend } from '../../broker/src/log/log-validator';
+import { ASYNC_CRC_MIN_BYTES, prepareLeaderAppend } from '../../broker/src/log/log-validator';
+import { crc32c } from '../../broker/src/protocol/records';
 import type { BenchResult } from './bench-result';
 import {
   GiB,
@@ -137,7 +138,11 @@ async function benchAppend(dir: string, batchBytes: number): Promise<BenchResult
   }
   const paired = await pairedSliceRatios(dir, batch, total);
   const validate = { config: new LogConfig({ 'max.message.bytes': 2 * batch.length }), topicPartition: 'bench-0', leaderEpoch: 0, now: Date.now() };
-  const validation = gbPerSecond(batch.length, secondsPerCall(() => prepareLeaderAppend(batch, validate), Math.max(20, Math.round((64 * MiB) / batch.length))));
+  // From ASYNC_CRC_MIN_BYTES the append checksums on the thread pool (prepareLeaderAppend returns a
+  // Promise): the diagnostic is then the checksum's own speed on one core.
+  const crcOffThread = batch.length >= ASYNC_CRC_MIN_BYTES;
+  const validateOnce = crcOffThread ? (): number => crc32c(batch) : (): unknown => prepareLeaderAppend(batch, validate);
+  const validation = gbPerSecond(batch.length, secondsPerCall(validateOnce, Math.max(20, Math.round((64 * MiB) / batch.length))));
   const label = `${sizeLabel(batchBytes)} batches (${batch.length} B), ${sizeLabel(total)} per round, median of ${ROUNDS}`;
   const limit = median(limits);
   const append = median(appends);
@@ -159,9 +164,11 @@ async function benchAppend(dir: string, batchBytes: number): Promise<BenchResult
   ];
   if (asyncPath) results.push({ name: `  diagnostic: plain sequential async fs.write, ${label}`, value: median(asyncLimits), unit: rounds(asyncLimits) });
   results.push(
-    { name: `  diagnostic: leader-append validation alone (header checks, CRC-32C), ${sizeLabel(batchBytes)} batch, in memory`, value: validation, unit: 'GB/s' },
+    crcOffThread
+      ? { name: `  diagnostic: CRC-32C alone, ${sizeLabel(batchBytes)} batch, in memory (the append computes it on the thread pool, beside the previous write)`, value: validation, unit: 'GB/s' }
+      : { name: `  diagnostic: leader-append validation alone (header checks, CRC-32C), ${sizeLabel(batchBytes)} batch, in memory`, value: validation, unit: 'GB/s' },
     {
-      name: `  diagnostic: ceiling for append / limit if an append cost write + validation only`,
+      name: `  diagnostic: ceiling for append / limit if an append cost write + ${crcOffThread ? 'CRC-32C' : 'validation'} one after the other`,
       value: (100 * (1 / limit)) / (1 / limit + 1 / validation),
       unit: '%',
     },

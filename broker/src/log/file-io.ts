@@ -20,8 +20,9 @@ export const SYNC_IO_MAX_BYTES = 256 * 1024;
  * append is one pwrite into the page cache (about 0.4 ms per MiB here), as Kafka's request handler
  * writes it, and the thread pool round trip costs CPU the broker is short of. Measured with three
  * brokers on two cores under acks=all (1 KiB records, ~1 MiB appends): 82-83k records per broker-CPU
- * second against 65-75k with the thread pool (sync up to 256 KiB); the log bench's 1 MiB appends
- * reach 78% of the plain writeSync limit. Larger appends go through the thread pool.
+ * second against 65-75k with the thread pool (sync up to 256 KiB). In the log bench 1 MiB appends
+ * reached 78% of the plain writeSync limit, and 87% once their CRC-32C moved to the thread pool
+ * (log-validator's ASYNC_CRC_MIN_BYTES), beside this write. Larger appends go through the thread pool.
  */
 export const SYNC_APPEND_MAX_BYTES = 2 * 1024 * 1024;
 

@@ -4,7 +4,7 @@ import { KafkaProtocolError } from '../protocol/error-codes';
 import { CompressionType, TimestampType, decodeRecordBatch, encodeLegacyMessageSet, encodeRecordBatchSync, validateBatchHeader } from '../protocol/records';
 import { RecordValidationError } from './record-validation-error';
 import type { Log } from './log';
-import { UnexpectedAppendOffsetError } from './log-validator';
+import { ASYNC_CRC_MIN_BYTES, UnexpectedAppendOffsetError } from './log-validator';
 import { type TestLogContext, batch, batchOffsets, compressedBatch, logDir, useTestLogContext, openLog } from './testing/log-test-utils';
 
 function codeOf(err: unknown): string | undefined {
@@ -86,6 +86,26 @@ describe('Log append and read', () => {
     const many = Buffer.concat(Array.from({ length: 4 }, () => batch({ count: 10, valueSize: 150 })));
     await expectKafkaError(log.appendAsLeader(many, 0), 'RECORD_LIST_TOO_LARGE');
     expect(log.logEndOffset).toBe(0);
+  });
+
+  it('checks the CRC of large produces (checksummed on the thread pool) exactly as of small ones: a corrupt batch is CORRUPT_MESSAGE and nothing is appended', async () => {
+    log = await openLog(ctx, { 'max.message.bytes': 4 << 20 });
+    // Two batches of 300 KiB: over ASYNC_CRC_MIN_BYTES together; the second one is corrupt.
+    const good = batch({ count: 3, valueSize: 100 * 1024 });
+    const bad = batch({ count: 3, valueSize: 100 * 1024 });
+    bad[bad.length - 1] ^= 1;
+    const both = Buffer.concat([good, bad]);
+    expect(both.length).toBeGreaterThanOrEqual(ASYNC_CRC_MIN_BYTES);
+    const err = await log.appendAsLeader(both, 0).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(codeOf(err)).toBe('CORRUPT_MESSAGE');
+    expect((err as Error).message).toMatch(/^Record is corrupt \(stored crc = \d+, computed crc = \d+\) in topic partition /);
+    expect(log.logEndOffset).toBe(0);
+    const info = await log.appendAsLeader(Buffer.concat([good, batch({ count: 3, valueSize: 100 * 1024 })]), 0);
+    expect(info).toMatchObject({ firstOffset: 0, lastOffset: 5 });
+    expect(log.logEndOffset).toBe(6);
   });
 
   it('requires keys on compacted topics and bounds CreateTime timestamps when configured', async () => {

@@ -12,6 +12,7 @@
  */
 #include <node_api.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -103,6 +104,83 @@ static napi_value calculate(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/*
+ * calculateAsync(bytes: Uint8Array, callback: (err, crc) => void): the same checksum (initial CRC 0)
+ * computed on the libuv thread pool, so a large batch is checked on another core while the event
+ * loop goes on (e.g. writes the previous append). The caller must not change `bytes` meanwhile.
+ */
+typedef struct {
+  napi_async_work work;
+  napi_ref bytes_ref;
+  napi_ref callback_ref;
+  const uint8_t *data;
+  size_t length;
+  uint32_t crc;
+} async_crc;
+
+static void async_crc_execute(napi_env env, void *p) {
+  (void)env;
+  async_crc *a = (async_crc *)p;
+  uint32_t crc = ~0u;
+#ifdef SAMSA_X86
+  if (hardware) crc = raw_crc(crc, a->data, a->length);
+#endif
+  a->crc = ~crc;
+}
+
+static void async_crc_complete(napi_env env, napi_status status, void *p) {
+  async_crc *a = (async_crc *)p;
+  napi_value callback, recv, argv[2];
+  napi_get_reference_value(env, a->callback_ref, &callback);
+  napi_get_undefined(env, &recv);
+  if (status == napi_ok) {
+    napi_get_null(env, &argv[0]);
+    napi_create_uint32(env, a->crc, &argv[1]);
+  } else {
+    napi_value message;
+    napi_create_string_utf8(env, "calculateAsync: the checksum was not computed", NAPI_AUTO_LENGTH, &message);
+    napi_create_error(env, NULL, message, &argv[0]);
+    napi_get_undefined(env, &argv[1]);
+  }
+  napi_delete_reference(env, a->bytes_ref);
+  napi_delete_reference(env, a->callback_ref);
+  napi_delete_async_work(env, a->work);
+  free(a);
+  if (callback != NULL) napi_call_function(env, recv, callback, 2, argv, NULL);
+}
+
+static napi_value calculate_async(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  napi_typedarray_type type;
+  size_t length;
+  void *data;
+  bool is_typedarray = false;
+  napi_valuetype cb_type = napi_undefined;
+  if (argc >= 2) napi_typeof(env, argv[1], &cb_type);
+  if (argc >= 1) napi_is_typedarray(env, argv[0], &is_typedarray);
+  if (argc < 2 || cb_type != napi_function || !is_typedarray || napi_get_typedarray_info(env, argv[0], &type, &length, &data, NULL, NULL) != napi_ok || type != napi_uint8_array) {
+    napi_throw_type_error(env, NULL, "calculateAsync(bytes, callback): bytes must be a Uint8Array and callback a function");
+    return NULL;
+  }
+  async_crc *a = (async_crc *)calloc(1, sizeof(async_crc));
+  if (a == NULL) {
+    napi_throw_error(env, NULL, "calculateAsync: out of memory");
+    return NULL;
+  }
+  a->data = (const uint8_t *)data;
+  a->length = length;
+  napi_value name;
+  napi_create_string_utf8(env, "samsa_crc32c", NAPI_AUTO_LENGTH, &name);
+  if (napi_create_reference(env, argv[0], 1, &a->bytes_ref) != napi_ok || napi_create_reference(env, argv[1], 1, &a->callback_ref) != napi_ok ||
+      napi_create_async_work(env, NULL, name, async_crc_execute, async_crc_complete, a, &a->work) != napi_ok || napi_queue_async_work(env, a->work) != napi_ok) {
+    napi_throw_error(env, NULL, "calculateAsync: could not queue the work");
+    return NULL;
+  }
+  return NULL;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
 #ifdef SAMSA_X86
   __builtin_cpu_init();
@@ -112,6 +190,8 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_value fn, hw;
   napi_create_function(env, "calculate", NAPI_AUTO_LENGTH, calculate, NULL, &fn);
   napi_set_named_property(env, exports, "calculate", fn);
+  napi_create_function(env, "calculateAsync", NAPI_AUTO_LENGTH, calculate_async, NULL, &fn);
+  napi_set_named_property(env, exports, "calculateAsync", fn);
   napi_get_boolean(env, hardware != 0, &hw);
   napi_set_named_property(env, exports, "hardware", hw);
   return exports;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { crc32 } from './crc32';
-import { CRC32C_IMPLEMENTATION, crc32c, crc32cUpdate } from './crc32c';
+import { CRC32C_IMPLEMENTATION, crc32c, crc32cAsync, crc32cUpdate } from './crc32c';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const portable = require('sse4_crc32') as { calculate(input: Uint8Array, initialCrc?: number): number };
@@ -48,6 +48,22 @@ describe('crc32c, three-way native addon (native/crc32c)', () => {
       const cut = length >> 1;
       expect(crc32cUpdate(crc32c(buf, 0, cut), buf, cut)).toBe(crc32c(buf));
     }
+  });
+});
+
+describe('crc32cAsync (native/crc32c on the thread pool)', () => {
+  it('exists exactly when the native addon is in use', () => {
+    expect(crc32cAsync !== undefined).toBe(CRC32C_IMPLEMENTATION.startsWith('three-way'));
+  });
+
+  (crc32cAsync === undefined ? it.skip : it)('gives the synchronous checksum for unaligned views of many lengths, several at once', async () => {
+    const lengths = [0, 1, 7, 8, 1535, 1536, 1537, 4608, 15346, 65536 + 5, 1 << 20, (3 << 20) + 11];
+    const views = lengths.map((length) => randomBytes(length + 5).subarray(5));
+    expect(await Promise.all(views.map((v) => crc32cAsync!(v)))).toEqual(views.map((v) => crc32c(v)));
+  });
+
+  (crc32cAsync === undefined ? it.skip : it)('refuses what is not a Uint8Array, as the synchronous one does', async () => {
+    await expect(crc32cAsync!('123' as unknown as Uint8Array)).rejects.toThrow(/Uint8Array/);
   });
 });
 

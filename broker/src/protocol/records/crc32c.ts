@@ -11,6 +11,8 @@ import * as path from 'node:path';
 
 interface Crc32cModule {
   calculate(input: Uint8Array, initialCrc?: number): number;
+  /** native/crc32c only: the checksum computed on the libuv thread pool. */
+  calculateAsync?(input: Uint8Array, callback: (err: Error | null, crc: number) => void): void;
 }
 
 // Native modules load through require only.
@@ -36,6 +38,18 @@ export function crc32c(buf: Uint8Array, start = 0, end = buf.length): number {
   const input = start === 0 && end === buf.length ? buf : buf.subarray(start, end);
   return impl.calculate(input) >>> 0;
 }
+
+/**
+ * CRC-32C of `buf` computed on the thread pool (another core), when the native addon is loaded;
+ * undefined otherwise. `buf` must not change until the promise settles.
+ */
+export const crc32cAsync: ((buf: Uint8Array) => Promise<number>) | undefined =
+  native?.calculateAsync === undefined
+    ? undefined
+    : (buf) =>
+        new Promise((resolve, reject) => {
+          native.calculateAsync!(buf, (err, crc) => (err ? reject(err) : resolve(crc >>> 0)));
+        });
 
 /** Continues a CRC-32C over more bytes: crc32cUpdate(crc32c(a), b) === crc32c(a ++ b). */
 export function crc32cUpdate(crc: number, buf: Uint8Array, start = 0, end = buf.length): number {

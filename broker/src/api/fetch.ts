@@ -12,7 +12,7 @@
  *    is off (UNSUPPORTED_VERSION); zstd data cannot be (UNSUPPORTED_COMPRESSION_TYPE), nor can a zstd
  *    topic be read below v10. KAFKA_STORAGE_ERROR is NOT_LEADER_OR_FOLLOWER for v0-5 clients.
  */
-import { ApiKey, ErrorCode, SHARED_RECORDS_MIN_BYTES } from '../protocol';
+import { ApiKey, ByteWriter, ErrorCode } from '../protocol';
 import { CompressionType, decodeRecordBatches, downConvertToMessageSet } from '../protocol/records';
 import type { FetchRequest } from '../protocol/generated/fetch-request';
 import type { FetchResponse, FetchablePartitionResponse, FetchableTopicResponse } from '../protocol/generated/fetch-response';
@@ -134,9 +134,8 @@ export function fetchHandler(deps: FetchHandlerDeps): ApiHandler<FetchKey> {
       for (const t of res.responses) {
         bytes += 8 + Buffer.byteLength(t.topic);
         for (const p of t.partitionResponses) {
-          // Record sets of SHARED_RECORDS_MIN_BYTES and more are sent as they are, not copied into the frame.
-          const records = p.recordSet?.length ?? 0;
-          bytes += 64 + (records < SHARED_RECORDS_MIN_BYTES ? records : 0) + 16 * (p.abortedTransactions?.length ?? 0);
+          // Large record sets are sent as they are, not copied into the frame: the writer says which.
+          bytes += 64 + ByteWriter.copiedRecordsBytes(p.recordSet?.length ?? 0) + 16 * (p.abortedTransactions?.length ?? 0);
         }
       }
       return bytes;

@@ -280,6 +280,14 @@ export class ByteWriter {
     return chunks;
   }
 
+  /**
+   * Bytes a `records` field's set of `length` bytes adds to the writer's own buffer (the length
+   * prefix aside): all of them when copied, none when referenced. For sizing a writer up front.
+   */
+  static copiedRecordsBytes(length: number): number {
+    return length < SHARED_RECORDS_MIN_BYTES ? length : 0;
+  }
+
   private rawShared(b: Buffer): void {
     if (b.length < SHARED_RECORDS_MIN_BYTES) {
       this.raw(b);

@@ -26,10 +26,10 @@ import { partitionLeaderEpochAt } from '../../log/batch-scan';
 import type { TopicPartition } from '../../log/log-names';
 import { UnexpectedAppendOffsetError } from '../../log/log-validator';
 import { ApiKey, ErrorCode, KafkaProtocolError } from '../../protocol';
-import type { FetchRequest } from '../../protocol/generated/fetch-request';
 import type { FetchablePartitionResponse, FetchResponse } from '../../protocol/generated/fetch-response';
 import { errorCodeOf, tpKey } from '../types';
 import type { FollowerReplicas, InitialFetchState, LeaderConnection, PartitionFetchState, ReplicaFetchSettings } from './fetcher-types';
+import { buildReplicaFetchRequest } from './replica-fetch-request';
 
 export const REPLICA_FETCH_VERSION = 12;
 /** First retry after a leader answered that it is not (yet) leader in our epoch. */
@@ -67,7 +67,10 @@ interface Sent {
   currentLeaderEpoch: number;
 }
 
-function toSent(ready: readonly [string, { topicPartition: TopicPartition; state: PartitionFetchState }][]): Sent[] {
+/** A followed partition by key, as the fetcher holds it. */
+type FetchEntry = [string, { topicPartition: TopicPartition; state: PartitionFetchState }];
+
+function toSent(ready: readonly FetchEntry[]): Sent[] {
   return ready.map(([key, s]) => ({ key, topicPartition: s.topicPartition, fetchOffset: s.state.fetchOffset, currentLeaderEpoch: s.state.currentLeaderEpoch }));
 }
 
@@ -182,11 +185,11 @@ export class ReplicaFetcher {
       const polled = this.polled;
       if (!this.running || polled === undefined) return;
       const now = Date.now();
-      const ready = [...this.states].filter(([key, s]) => !polled.has(key) && s.state.state === 'Fetching' && s.state.delayUntilMs <= now);
+      const ready = this.fetchable(now, polled);
       if (ready.length === 0) return;
       const sent = toSent(ready);
       this.catchUpLeader ??= open();
-      const response = await Promise.race([this.catchUpLeader.send(ApiKey.Fetch, REPLICA_FETCH_VERSION, this.buildFetch(ready.map(([, s]) => s))), this.stopSignal]);
+      const response = await Promise.race([this.catchUpLeader.send(ApiKey.Fetch, REPLICA_FETCH_VERSION, buildReplicaFetchRequest(this.o, ready.map(([, s]) => s))), this.stopSignal]);
       if (!this.running || response === undefined) return;
       await this.withLock(() => this.processFetchResponse(sent, response));
     }
@@ -222,7 +225,7 @@ export class ReplicaFetcher {
     while (this.running) {
       await this.withLock(() => this.truncateToHighWatermark());
       const now = Date.now();
-      const ready = [...this.states].filter(([, s]) => s.state.state === 'Fetching' && s.state.delayUntilMs <= now);
+      const ready = this.fetchable(now);
       if (ready.length === 0) {
         const delays = [...this.states.values()].map((s) => s.state.delayUntilMs - now).filter((d) => d > 0);
         await this.idle(delays.length > 0 ? Math.min(this.o.settings.backoffMs, ...delays) : this.o.settings.backoffMs);
@@ -232,7 +235,7 @@ export class ReplicaFetcher {
       let response: FetchResponse | undefined;
       try {
         this.polled = new Set(sent.map((s) => s.key));
-        response = await Promise.race([this.o.leader.send(ApiKey.Fetch, REPLICA_FETCH_VERSION, this.buildFetch(ready.map(([, s]) => s))), this.stopSignal]);
+        response = await Promise.race([this.o.leader.send(ApiKey.Fetch, REPLICA_FETCH_VERSION, buildReplicaFetchRequest(this.o, ready.map(([, s]) => s))), this.stopSignal]);
         this.polled = undefined;
       } catch (err) {
         this.polled = undefined;
@@ -253,33 +256,9 @@ export class ReplicaFetcher {
     }
   }
 
-  private buildFetch(parts: { topicPartition: TopicPartition; state: PartitionFetchState }[]): FetchRequest {
-    const topics = new Map<string, FetchRequest['topics'][number]>();
-    for (const { topicPartition: tp, state } of parts) {
-      let t = topics.get(tp.topic);
-      if (t === undefined) topics.set(tp.topic, (t = { topic: tp.topic, partitions: [] }));
-      t.partitions.push({
-        partition: tp.partition,
-        currentLeaderEpoch: state.currentLeaderEpoch,
-        fetchOffset: BigInt(state.fetchOffset),
-        lastFetchedEpoch: state.lastFetchedEpoch,
-        logStartOffset: BigInt(this.o.replicas.getPartition(tp)?.log?.logStartOffset ?? -1),
-        partitionMaxBytes: this.o.settings.maxBytes,
-      });
-    }
-    return {
-      clusterId: null,
-      replicaId: this.o.brokerId,
-      maxWaitMs: this.o.settings.maxWaitMs,
-      minBytes: this.o.settings.minBytes,
-      maxBytes: this.o.settings.responseMaxBytes,
-      isolationLevel: 0,
-      sessionId: 0,
-      sessionEpoch: -1,
-      topics: [...topics.values()],
-      forgottenTopicsData: [],
-      rackId: '',
-    };
+  /** Partitions in Fetching state and not backing off (leaving out `except`), in insertion order. */
+  private fetchable(now: number, except?: ReadonlySet<string>): FetchEntry[] {
+    return [...this.states].filter(([key, s]) => s.state.state === 'Fetching' && s.state.delayUntilMs <= now && except?.has(key) !== true);
   }
 
   private delay(keys: readonly string[]): void {

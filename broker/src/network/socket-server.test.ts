@@ -201,6 +201,32 @@ describe('SocketServer', () => {
     expect(await c.waitFor(10)).toEqual(range(10));
   });
 
+  it('reads a large request into one buffer of its size, byte-exact, between small pipelined ones (NetworkReceive reads a request whole)', async () => {
+    await start();
+    const c = await connect();
+    const big = Buffer.alloc(3 << 20);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 131 + (i >>> 13)) & 0xff;
+    const frames = [request(1), request(2, 'big', ApiKey.Produce, big), request(3), request(4, 'big', ApiKey.Produce, big.subarray(0, 70_000)), request(5)];
+    const all = Buffer.concat(frames);
+    // Irregular write sizes so frame and size-prefix boundaries fall everywhere.
+    let seed = 7;
+    for (let pos = 0; pos < all.length; ) {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      const n = 1 + (seed % 200_000);
+      c.write(all.subarray(pos, pos + n));
+      pos += n;
+      if (seed % 3 === 0) await sleep(1);
+    }
+    expect(await c.waitFor(5)).toEqual([1, 2, 3, 4, 5]);
+    expect(handler.seen.map((r) => r.frame.length)).toEqual(frames.map((f) => f.length - 4));
+    for (const [i, r] of handler.seen.entries()) expect(r.frame.equals(frames[i]!.subarray(4))).toBe(true);
+    // The 3 MiB request is one allocation of exactly its size, not a view into a shared chunk.
+    const bigFrame = handler.seen[1]!.frame;
+    expect(bigFrame.byteOffset).toBe(0);
+    expect(bigFrame.buffer.byteLength).toBe(bigFrame.length);
+    expect(server.metrics().bytesIn).toBe(all.length);
+  });
+
   it('closes only the connection that declares an oversized frame, before its body is sent', async () => {
     await start({ socketRequestMaxBytes: 1024 });
     const good = await connect();

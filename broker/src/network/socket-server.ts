@@ -9,6 +9,12 @@
  * the same chunk are queued and processed next. When a response write does not fit in the socket's
  * buffer, the next request waits for 'drain' (a client that does not read cannot make us buffer).
  *
+ * Bytes are read with Node's `onread` into buffers the DirectFrameReader picks, as Kafka's
+ * NetworkReceive reads a request into a buffer of its declared size: a large Produce lands in its own
+ * buffer in as few reads as the kernel allows, with no 64 KiB chunk per read and no reassembly copy.
+ * Node's net.Server has no `onread` option for the sockets it accepts, so each one is accepted paused
+ * and its handle moved into a socket created with `onread` (see adoptWithOnread).
+ *
  * Failures are confined to their connection: an oversized or negative size prefix (rejected before
  * any of the frame is buffered), a header that does not decode, a handler exception or a
  * CloseConnection from the handler close that connection only; socket errors are logged, never thrown.
@@ -18,7 +24,7 @@
 import * as net from 'node:net';
 import { createLogger, type Logger } from '../common/logger';
 import { SYSTEM_TIME, type Time } from '../common/time';
-import { FrameReader, FrameTooLargeError, InvalidFrameSizeError, decodeRequestFrame, type DecodedRequestFrame } from '../protocol';
+import { DirectFrameReader, FrameTooLargeError, InvalidFrameSizeError, decodeRequestFrame, type DecodedRequestFrame } from '../protocol';
 import { CloseConnection, type RequestHandler, type ResponseFrame, responseFrameLength } from './request-handler';
 
 export interface ListenerConfig {
@@ -56,10 +62,10 @@ export interface SocketServerMetrics {
 
 interface Connection {
   readonly id: string;
-  readonly socket: net.Socket;
+  socket: net.Socket;
   readonly listenerName: string;
   readonly clientAddress: string;
-  readonly reader: FrameReader;
+  readonly reader: DirectFrameReader;
   /** Complete frames not yet handed to the handler, in arrival order. */
   readonly queue: Buffer[];
   /** A request is with the handler, or its response is waiting for 'drain'. */
@@ -107,7 +113,7 @@ export class SocketServer {
     this.state = 'starting';
     try {
       for (const listener of this.config.listeners) {
-        const server = net.createServer({ noDelay: true, keepAlive: true }, (socket) => this.accept(listener.name, socket));
+        const server = net.createServer({ noDelay: true, keepAlive: true, pauseOnConnect: true }, (socket) => this.accept(listener.name, socket));
         server.on('error', (err) => this.log.error({ err, listener: listener.name }, 'listener error'));
         this.servers.set(listener.name, server);
         await new Promise<void>((resolve, reject) => {
@@ -173,42 +179,55 @@ export class SocketServer {
     return this.conns.size;
   }
 
-  private accept(listenerName: string, socket: net.Socket): void {
+  private accept(listenerName: string, accepted: net.Socket): void {
     if (this.state !== 'running' && this.state !== 'starting') {
-      socket.destroy();
+      accepted.destroy();
       return;
     }
-    const clientAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
-    const id = `${socket.localAddress ?? '?'}:${socket.localPort ?? '?'}-${clientAddress}-${this.nextConnectionIndex++}`;
+    const clientAddress = `${accepted.remoteAddress ?? '?'}:${accepted.remotePort ?? '?'}`;
+    const id = `${accepted.localAddress ?? '?'}:${accepted.localPort ?? '?'}-${clientAddress}-${this.nextConnectionIndex++}`;
+    const reader = new DirectFrameReader(this.config.socketRequestMaxBytes);
     const conn: Connection = {
       id,
-      socket,
+      socket: accepted,
       listenerName,
       clientAddress,
-      reader: new FrameReader(this.config.socketRequestMaxBytes),
+      reader,
       queue: [],
       busy: false,
       closed: false,
       lastActiveMs: this.time.hiResMilliseconds(),
     };
+    let socket: net.Socket;
+    try {
+      socket = adoptWithOnread(accepted, { buffer: () => reader.nextReadBuffer(), callback: (nread) => this.onRead(conn, nread) });
+    } catch (err) {
+      this.log.error({ err, clientAddress }, `closing connection from ${clientAddress}: could not set up reading`);
+      accepted.destroy();
+      return;
+    }
+    conn.socket = socket;
     this.conns.set(id, conn);
     this.counters.connections = this.conns.size;
     this.counters.connectionsAccepted++;
-    socket.on('data', (chunk: Buffer) => this.onData(conn, chunk));
     socket.on('error', (err) => this.log.debug({ err, connectionId: id, clientAddress }, 'socket error'));
     socket.on('end', () => this.close(conn, 'client closed'));
     socket.on('close', () => this.close(conn, 'socket closed'));
     socket.on('drain', () => this.onDrain(conn));
+    // Flowing, so that the end of the stream is seen ('end'); the bytes themselves go to onRead.
+    socket.resume();
   }
 
-  private onData(conn: Connection, chunk: Buffer): void {
-    if (conn.closed) return;
-    this.counters.bytesIn += chunk.length;
+  /** `nread` bytes arrived in the reader's buffer; returns false to stop reading (connection closed). */
+  private onRead(conn: Connection, nread: number): boolean {
+    if (conn.closed) return false;
+    this.counters.bytesIn += nread;
     conn.lastActiveMs = this.time.hiResMilliseconds();
     let frames: Buffer[];
     try {
-      frames = conn.reader.push(chunk);
+      frames = conn.reader.onRead(nread);
     } catch (err) {
+      // Never rethrown: a throw here would escape into Node's stream internals as an uncaught exception.
       this.counters.errorCloses++;
       if (err instanceof FrameTooLargeError) {
         this.log.warn(
@@ -221,10 +240,11 @@ export class SocketServer {
         this.log.error({ err, connectionId: conn.id, clientAddress: conn.clientAddress }, 'closing connection: framing failed');
       }
       this.close(conn, 'bad frame');
-      return;
+      return false;
     }
     for (const frame of frames) conn.queue.push(frame);
     this.processNext(conn);
+    return !conn.closed;
   }
 
   private onDrain(conn: Connection): void {
@@ -326,4 +346,25 @@ export class SocketServer {
     this.log.trace({ connectionId: conn.id, reason }, 'connection closed');
     conn.socket.destroy();
   }
+}
+
+interface OnRead {
+  buffer: () => Uint8Array;
+  callback: (nread: number, buf: Uint8Array) => boolean;
+}
+
+/**
+ * A socket reading with `onread` over the connection `accepted` (accepted with pauseOnConnect, so
+ * nothing has been read from it yet). Its handle moves to the new socket; the emptied one is
+ * destroyed, which only releases the listener's connection count (the SocketServer tracks and
+ * closes its connections itself). TCP_NODELAY and keep-alive, set on the handle, stay.
+ */
+function adoptWithOnread(accepted: net.Socket, onread: OnRead): net.Socket {
+  const holder = accepted as unknown as { _handle: unknown };
+  const handle = holder._handle;
+  if (handle === null || handle === undefined) throw new Error('accepted socket has no handle');
+  holder._handle = null;
+  accepted.destroy();
+  // `handle` is Node's own option for wrapping an accepted handle (net.Server uses it); not in @types/node.
+  return new net.Socket({ handle, onread, readable: true, writable: true } as net.SocketConstructorOpts);
 }

@@ -17,7 +17,8 @@ import {
   RECORD_BATCH_OVERHEAD as IMPORTED_RECORD_BATCH_OVERHEAD,
   TimestampType,
   crc32c as importedCrc32c,
-  crc32cAsync,
+  crc32cOffThread,
+  type Crc32cJob,
   decodeLegacyMessageSet,
   decodeRecordBatch,
   encodeRecordBatch,
@@ -156,16 +157,19 @@ export interface PreparedLeaderAppend {
  * The common case (v2 input kept as it is, no record needing decompression) is done synchronously
  * and returned as a value, so the append can go on without a turn of the event loop; only
  * conversion, recompression, the checks that decode records and inputs of ASYNC_CRC_MIN_BYTES or
- * more (checksummed on the thread pool) return a Promise. Invalid input throws synchronously on the
+ * more (checksummed on the thread pool while the event loop goes on) return a Promise. Invalid input throws synchronously on the
  * synchronous path.
  */
 export function prepareLeaderAppend(input: Buffer, ctx: PrepareContext): PreparedLeaderAppend | Promise<PreparedLeaderAppend> {
   if (input.length >= HEADER_SIZE_UP_TO_MAGIC && input[MAGIC]! < MAGIC_VALUE_V2) {
     return upConvert(input, ctx).then((records) => prepareScanned(records, scanClientBatches(records, ctx), ctx));
   }
-  if (input.length >= ASYNC_CRC_MIN_BYTES && crc32cAsync !== undefined) {
-    const checksums = batchChecksumsAsync(input, crc32cAsync);
-    return checksums.then((crcs) => prepareScanned(input, scanClientBatches(input, ctx, crcs), ctx));
+  if (input.length >= ASYNC_CRC_MIN_BYTES && crc32cOffThread !== undefined) {
+    const jobs = startBatchChecksums(input, crc32cOffThread);
+    // The loop runs on (writing the partition's previous append, serving other requests) while a
+    // pool thread checksums; after its poll phase the results are taken, or computed in line if
+    // no pool thread has started them, so the loop never sits idle waiting for the pool.
+    return nextCheckPhase().then(() => prepareScanned(input, scanClientBatches(input, ctx, finishBatchChecksums(jobs, crc32cOffThread!)), ctx));
   }
   return prepareScanned(input, scanClientBatches(input, ctx), ctx);
 }
@@ -178,23 +182,36 @@ export function prepareLeaderAppend(input: Buffer, ctx: PrepareContext): Prepare
  */
 export const ASYNC_CRC_MIN_BYTES = 512 * 1024;
 
+/** Resolves in the event loop's next check phase (setImmediate), after the pending I/O callbacks. */
+function nextCheckPhase(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+interface BatchChecksumJobs {
+  readonly positions: number[];
+  readonly jobs: Crc32cJob[];
+}
+
 /**
- * CRC-32C of each whole batch's checksummed range, by batch position, computed with `compute`. The
- * walk stops where the scan would stop or fail (a length below the batch overhead, a partial
+ * Queues the CRC-32C of each whole batch's checksummed range on the thread pool, by batch position.
+ * The walk stops where the scan would stop or fail (a length below the batch overhead, a partial
  * batch); the scan checks everything itself, using these values in place of computing them.
  */
-async function batchChecksumsAsync(buf: Buffer, compute: (view: Uint8Array) => Promise<number>): Promise<ReadonlyMap<number, number>> {
+function startBatchChecksums(buf: Buffer, offThread: NonNullable<typeof crc32cOffThread>): BatchChecksumJobs {
   const positions: number[] = [];
-  const pending: Promise<number>[] = [];
+  const jobs: Crc32cJob[] = [];
   for (let pos = 0; buf.length - pos >= LOG_OVERHEAD; ) {
     const size = int32At(buf, pos + LENGTH) + LOG_OVERHEAD;
     if (size < RECORD_BATCH_OVERHEAD || buf.length - pos < size) break;
     positions.push(pos);
-    pending.push(compute(new Uint8Array(buf.buffer, buf.byteOffset + pos + ATTRIBUTES, size - ATTRIBUTES)));
+    jobs.push(offThread.start(new Uint8Array(buf.buffer, buf.byteOffset + pos + ATTRIBUTES, size - ATTRIBUTES)));
     pos += size;
   }
-  const crcs = await Promise.all(pending);
-  return new Map(positions.map((pos, i) => [pos, crcs[i]!]));
+  return { positions, jobs };
+}
+
+function finishBatchChecksums({ positions, jobs }: BatchChecksumJobs, offThread: NonNullable<typeof crc32cOffThread>): ReadonlyMap<number, number> {
+  return new Map(positions.map((pos, i) => [pos, offThread.finish(jobs[i]!)]));
 }
 
 function prepareScanned(records: Buffer, positions: readonly number[], ctx: PrepareContext): PreparedLeaderAppend | Promise<PreparedLeaderAppend> {

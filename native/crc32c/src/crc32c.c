@@ -11,6 +11,8 @@
  * portable CRC.
  */
 #include <node_api.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,80 +107,132 @@ static napi_value calculate(napi_env env, napi_callback_info info) {
 }
 
 /*
- * calculateAsync(bytes: Uint8Array, callback: (err, crc) => void): the same checksum (initial CRC 0)
- * computed on the libuv thread pool, so a large batch is checked on another core while the event
- * loop goes on (e.g. writes the previous append). The caller must not change `bytes` meanwhile.
+ * start(bytes: Uint8Array): job and finish(job): number. start queues the checksum of `bytes`
+ * (initial CRC 0) on the libuv thread pool and returns at once; finish returns it, synchronously:
+ * - taken as it is if a pool thread has computed it;
+ * - computed right here if no pool thread has started it (the pool was busy or slow to wake);
+ * - waited for (spinning; at most the rest of one checksum) if a pool thread is computing it.
+ * So the event loop never idles waiting for the pool: a large produce is checked on another core
+ * while the loop writes the previous append, and never later than if it had been checked in line.
+ * Whoever claims the job first (a compare-and-swap on `state`) computes it; the other side skips.
+ * The caller must not change `bytes` until finish returns.
  */
+enum { JOB_QUEUED, JOB_POOL, JOB_CALLER, JOB_DONE };
+
 typedef struct {
   napi_async_work work;
   napi_ref bytes_ref;
-  napi_ref callback_ref;
   const uint8_t *data;
   size_t length;
+  atomic_int state;
   uint32_t crc;
-} async_crc;
+  /* Owners on the JS thread: the returned handle (until collected) and the queued work (until complete). */
+  int owners;
+} crc_job;
 
-static void async_crc_execute(napi_env env, void *p) {
-  (void)env;
-  async_crc *a = (async_crc *)p;
+static uint32_t crc_of(const uint8_t *data, size_t length) {
   uint32_t crc = ~0u;
 #ifdef SAMSA_X86
-  if (hardware) crc = raw_crc(crc, a->data, a->length);
+  if (hardware) crc = raw_crc(crc, data, length);
 #endif
-  a->crc = ~crc;
+  return ~crc;
 }
 
-static void async_crc_complete(napi_env env, napi_status status, void *p) {
-  async_crc *a = (async_crc *)p;
-  napi_value callback, recv, argv[2];
-  napi_get_reference_value(env, a->callback_ref, &callback);
-  napi_get_undefined(env, &recv);
-  if (status == napi_ok) {
-    napi_get_null(env, &argv[0]);
-    napi_create_uint32(env, a->crc, &argv[1]);
-  } else {
-    napi_value message;
-    napi_create_string_utf8(env, "calculateAsync: the checksum was not computed", NAPI_AUTO_LENGTH, &message);
-    napi_create_error(env, NULL, message, &argv[0]);
-    napi_get_undefined(env, &argv[1]);
-  }
-  napi_delete_reference(env, a->bytes_ref);
-  napi_delete_reference(env, a->callback_ref);
-  napi_delete_async_work(env, a->work);
-  free(a);
-  if (callback != NULL) napi_call_function(env, recv, callback, 2, argv, NULL);
+static void release_job(crc_job *job) {
+  if (--job->owners == 0) free(job);
 }
 
-static napi_value calculate_async(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
+static void job_execute(napi_env env, void *p) {
+  (void)env;
+  crc_job *job = (crc_job *)p;
+  int queued = JOB_QUEUED;
+  if (!atomic_compare_exchange_strong(&job->state, &queued, JOB_POOL)) return; /* the caller took it */
+  job->crc = crc_of(job->data, job->length);
+  atomic_store_explicit(&job->state, JOB_DONE, memory_order_release);
+}
+
+static void job_complete(napi_env env, napi_status status, void *p) {
+  (void)status; /* cancelled or not, finish() still answers: it computes what the pool did not */
+  crc_job *job = (crc_job *)p;
+  napi_delete_reference(env, job->bytes_ref);
+  napi_delete_async_work(env, job->work);
+  release_job(job);
+}
+
+static void job_collected(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  release_job((crc_job *)data);
+}
+
+static napi_value crc_start(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
   napi_typedarray_type type;
   size_t length;
   void *data;
   bool is_typedarray = false;
-  napi_valuetype cb_type = napi_undefined;
-  if (argc >= 2) napi_typeof(env, argv[1], &cb_type);
   if (argc >= 1) napi_is_typedarray(env, argv[0], &is_typedarray);
-  if (argc < 2 || cb_type != napi_function || !is_typedarray || napi_get_typedarray_info(env, argv[0], &type, &length, &data, NULL, NULL) != napi_ok || type != napi_uint8_array) {
-    napi_throw_type_error(env, NULL, "calculateAsync(bytes, callback): bytes must be a Uint8Array and callback a function");
+  if (!is_typedarray || napi_get_typedarray_info(env, argv[0], &type, &length, &data, NULL, NULL) != napi_ok || type != napi_uint8_array) {
+    napi_throw_type_error(env, NULL, "start(bytes): bytes must be a Uint8Array");
     return NULL;
   }
-  async_crc *a = (async_crc *)calloc(1, sizeof(async_crc));
-  if (a == NULL) {
-    napi_throw_error(env, NULL, "calculateAsync: out of memory");
+  crc_job *job = (crc_job *)calloc(1, sizeof(crc_job));
+  if (job == NULL) {
+    napi_throw_error(env, NULL, "start: out of memory");
     return NULL;
   }
-  a->data = (const uint8_t *)data;
-  a->length = length;
-  napi_value name;
+  job->data = (const uint8_t *)data;
+  job->length = length;
+  atomic_init(&job->state, JOB_QUEUED);
+  napi_value name, handle;
   napi_create_string_utf8(env, "samsa_crc32c", NAPI_AUTO_LENGTH, &name);
-  if (napi_create_reference(env, argv[0], 1, &a->bytes_ref) != napi_ok || napi_create_reference(env, argv[1], 1, &a->callback_ref) != napi_ok ||
-      napi_create_async_work(env, NULL, name, async_crc_execute, async_crc_complete, a, &a->work) != napi_ok || napi_queue_async_work(env, a->work) != napi_ok) {
-    napi_throw_error(env, NULL, "calculateAsync: could not queue the work");
+  if (napi_create_external(env, job, job_collected, NULL, &handle) != napi_ok) {
+    free(job);
+    napi_throw_error(env, NULL, "start: could not create the job");
     return NULL;
   }
-  return NULL;
+  job->owners = 1; /* the handle; from here on its finalizer releases it */
+  if (napi_create_reference(env, argv[0], 1, &job->bytes_ref) != napi_ok) {
+    napi_throw_error(env, NULL, "start: could not reference the bytes");
+    return NULL;
+  }
+  if (napi_create_async_work(env, NULL, name, job_execute, job_complete, job, &job->work) != napi_ok || napi_queue_async_work(env, job->work) != napi_ok) {
+    /* Not queued: finish() computes it in line. */
+    napi_delete_reference(env, job->bytes_ref);
+    return handle;
+  }
+  job->owners++;
+  return handle;
+}
+
+static napi_value crc_finish(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return NULL;
+  napi_valuetype vt = napi_undefined;
+  if (argc >= 1) napi_typeof(env, argv[0], &vt);
+  void *data = NULL;
+  if (vt != napi_external || napi_get_value_external(env, argv[0], &data) != napi_ok || data == NULL) {
+    napi_throw_type_error(env, NULL, "finish(job): job must come from start()");
+    return NULL;
+  }
+  crc_job *job = (crc_job *)data;
+  int queued = JOB_QUEUED;
+  if (atomic_compare_exchange_strong(&job->state, &queued, JOB_CALLER)) {
+    job->crc = crc_of(job->data, job->length);
+    atomic_store_explicit(&job->state, JOB_DONE, memory_order_release);
+  } else {
+    while (atomic_load_explicit(&job->state, memory_order_acquire) != JOB_DONE) {
+#ifdef SAMSA_X86
+      _mm_pause();
+#endif
+    }
+  }
+  napi_value result;
+  napi_create_uint32(env, job->crc, &result);
+  return result;
 }
 
 static napi_value init(napi_env env, napi_value exports) {
@@ -190,8 +244,10 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_value fn, hw;
   napi_create_function(env, "calculate", NAPI_AUTO_LENGTH, calculate, NULL, &fn);
   napi_set_named_property(env, exports, "calculate", fn);
-  napi_create_function(env, "calculateAsync", NAPI_AUTO_LENGTH, calculate_async, NULL, &fn);
-  napi_set_named_property(env, exports, "calculateAsync", fn);
+  napi_create_function(env, "start", NAPI_AUTO_LENGTH, crc_start, NULL, &fn);
+  napi_set_named_property(env, exports, "start", fn);
+  napi_create_function(env, "finish", NAPI_AUTO_LENGTH, crc_finish, NULL, &fn);
+  napi_set_named_property(env, exports, "finish", fn);
   napi_get_boolean(env, hardware != 0, &hw);
   napi_set_named_property(env, exports, "hardware", hw);
   return exports;

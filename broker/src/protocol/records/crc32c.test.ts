@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { crc32 } from './crc32';
-import { CRC32C_IMPLEMENTATION, crc32c, crc32cAsync, crc32cUpdate } from './crc32c';
+import { CRC32C_IMPLEMENTATION, type Crc32cJob, crc32c, crc32cOffThread, crc32cUpdate } from './crc32c';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const portable = require('sse4_crc32') as { calculate(input: Uint8Array, initialCrc?: number): number };
@@ -51,19 +51,43 @@ describe('crc32c, three-way native addon (native/crc32c)', () => {
   });
 });
 
-describe('crc32cAsync (native/crc32c on the thread pool)', () => {
+describe('crc32cOffThread (native/crc32c on the thread pool, finished in line)', () => {
+  const off = crc32cOffThread;
+  const lengths = [0, 1, 7, 8, 1535, 1536, 1537, 4608, 15346, 65536 + 5, 1 << 20, (3 << 20) + 11];
+  const views = (): Uint8Array[] => lengths.map((length) => randomBytes(length + 5).subarray(5));
+
   it('exists exactly when the native addon is in use', () => {
-    expect(crc32cAsync !== undefined).toBe(CRC32C_IMPLEMENTATION.startsWith('three-way'));
+    expect(off !== undefined).toBe(CRC32C_IMPLEMENTATION.startsWith('three-way'));
   });
 
-  (crc32cAsync === undefined ? it.skip : it)('gives the synchronous checksum for unaligned views of many lengths, several at once', async () => {
-    const lengths = [0, 1, 7, 8, 1535, 1536, 1537, 4608, 15346, 65536 + 5, 1 << 20, (3 << 20) + 11];
-    const views = lengths.map((length) => randomBytes(length + 5).subarray(5));
-    expect(await Promise.all(views.map((v) => crc32cAsync!(v)))).toEqual(views.map((v) => crc32c(v)));
+  (off === undefined ? it.skip : it)('finished at once (before any pool thread can have started), gives the synchronous checksum of unaligned views of many lengths', () => {
+    const vs = views();
+    const jobs = vs.map((v) => off!.start(v));
+    expect(jobs.map((j) => off!.finish(j))).toEqual(vs.map((v) => crc32c(v)));
   });
 
-  (crc32cAsync === undefined ? it.skip : it)('refuses what is not a Uint8Array, as the synchronous one does', async () => {
-    await expect(crc32cAsync!('123' as unknown as Uint8Array)).rejects.toThrow(/Uint8Array/);
+  (off === undefined ? it.skip : it)('finished after the pool has had time to compute them, gives the same checksums; finishing twice answers the same', async () => {
+    const vs = views();
+    const jobs = vs.map((v) => off!.start(v));
+    await new Promise((r) => setTimeout(r, 50));
+    const expected = vs.map((v) => crc32c(v));
+    expect(jobs.map((j) => off!.finish(j))).toEqual(expected);
+    expect(jobs.map((j) => off!.finish(j))).toEqual(expected);
+  });
+
+  (off === undefined ? it.skip : it)('many jobs raced between the pool and the caller all come out right (whoever claims one computes it)', async () => {
+    const big = randomBytes(4 << 20);
+    for (let round = 0; round < 20; round++) {
+      const vs = Array.from({ length: 16 }, (_, i) => big.subarray(i * 3, big.length - i * 7 - round));
+      const jobs = vs.map((v) => off!.start(v));
+      if (round % 2 === 1) await new Promise((r) => setImmediate(r));
+      expect(jobs.map((j) => off!.finish(j))).toEqual(vs.map((v) => crc32c(v)));
+    }
+  });
+
+  (off === undefined ? it.skip : it)('refuses what is not a Uint8Array, and a job that did not come from start', () => {
+    expect(() => off!.start('123' as unknown as Uint8Array)).toThrow(/Uint8Array/);
+    expect(() => off!.finish({} as unknown as Crc32cJob)).toThrow(/start\(\)/);
   });
 });
 

@@ -11,8 +11,10 @@ import * as path from 'node:path';
 
 interface Crc32cModule {
   calculate(input: Uint8Array, initialCrc?: number): number;
-  /** native/crc32c only: the checksum computed on the libuv thread pool. */
-  calculateAsync?(input: Uint8Array, callback: (err: Error | null, crc: number) => void): void;
+  /** native/crc32c only: queues the checksum on the libuv thread pool (see crc32cOffThread). */
+  start?(input: Uint8Array): Crc32cJob;
+  /** native/crc32c only: the queued checksum, now (see crc32cOffThread). */
+  finish?(job: Crc32cJob): number;
 }
 
 // Native modules load through require only.
@@ -39,17 +41,23 @@ export function crc32c(buf: Uint8Array, start = 0, end = buf.length): number {
   return impl.calculate(input) >>> 0;
 }
 
+/** A checksum queued with crc32cOffThread.start (an opaque native handle). */
+export interface Crc32cJob {
+  readonly __crc32cJob: never;
+}
+
 /**
- * CRC-32C of `buf` computed on the thread pool (another core), when the native addon is loaded;
- * undefined otherwise. `buf` must not change until the promise settles.
+ * CRC-32C computed on the thread pool (another core) when the native addon is loaded; undefined
+ * otherwise. `start(buf)` queues it and returns at once; `finish(job)` returns it synchronously:
+ * taken from the pool thread that computed it, computed in line if no pool thread has started it
+ * yet, or waited for (the rest of one checksum) if one is computing it. So the caller gets the
+ * overlap when the pool is quick and never waits longer than the checksum itself when it is not.
+ * `buf` must not change until finish returns.
  */
-export const crc32cAsync: ((buf: Uint8Array) => Promise<number>) | undefined =
-  native?.calculateAsync === undefined
+export const crc32cOffThread: { start(buf: Uint8Array): Crc32cJob; finish(job: Crc32cJob): number } | undefined =
+  native?.start === undefined || native.finish === undefined
     ? undefined
-    : (buf) =>
-        new Promise((resolve, reject) => {
-          native.calculateAsync!(buf, (err, crc) => (err ? reject(err) : resolve(crc >>> 0)));
-        });
+    : { start: native.start, finish: (job) => native.finish!(job) >>> 0 };
 
 /** Continues a CRC-32C over more bytes: crc32cUpdate(crc32c(a), b) === crc32c(a ++ b). */
 export function crc32cUpdate(crc: number, buf: Uint8Array, start = 0, end = buf.length): number {

@@ -24,7 +24,7 @@ export {
   compressionName,
   isCompressionType,
 } from './constants';
-export { crc32c, crc32cAsync, crc32cUpdate } from './crc32c';
+export { crc32c, crc32cOffThread, crc32cUpdate, type Crc32cJob } from './crc32c';
 export { crc32 } from './crc32';
 export {
   type BatchScan,

@@ -1,4 +1,4 @@
-import { DirectFrameReader } from './direct-frame-reader';
+import { DirectFrameReader, PROBE_READ_BYTES } from './direct-frame-reader';
 import { FrameTooLargeError, InvalidFrameSizeError } from './frame-reader';
 import { prng as rng } from './testing/prng';
 
@@ -122,6 +122,35 @@ describe('DirectFrameReader', () => {
     expect(intoFrame.length).toBe(Math.ceil((size - (64 * 1024 - 9 - 4)) / (64 * 1024)));
     expect(intoFrame[0].byteOffset).toBe(64 * 1024 - 9 - 4);
     expect(String(frames[2])).toBe('after');
+  });
+
+  it('after a big frame, reads the next size prefix with a short probe, so a big frame that follows copies at most PROBE_READ_BYTES', () => {
+    const size = 1 << 20;
+    const a = body(size, 5);
+    const b = body(size + 77, 9);
+    const stream = Buffer.concat([sized(a), sized(b), sized(Buffer.from('x')), sized(Buffer.from('y'))]);
+    const reader = new DirectFrameReader(4 << 20);
+    const targets: Buffer[] = [];
+    const frames: Buffer[] = [];
+    let pos = 0;
+    while (pos < stream.length) {
+      const target = reader.nextReadBuffer();
+      targets.push(target);
+      const n = Math.min(target.length, 64 * 1024, stream.length - pos);
+      stream.copy(target, 0, pos, pos + n);
+      pos += n;
+      frames.push(...reader.onRead(n));
+    }
+    expect(frames.map((f) => f.length)).toEqual([size, size + 77, 1, 1]);
+    expect(frames[0].equals(a) && frames[1].equals(b)).toBe(true);
+    // The read right after frame a was a probe; what it held of frame b is all that was copied.
+    const firstIntoB = targets.findIndex((t) => t.buffer === frames[1].buffer);
+    expect(targets[firstIntoB - 1].length).toBe(PROBE_READ_BYTES);
+    expect(targets[firstIntoB].byteOffset).toBe(PROBE_READ_BYTES - 4);
+    // After b, another probe; it held both small frames, and the scratch is used whole again after that.
+    const afterB = targets.findIndex((t, i) => i > firstIntoB && t.buffer !== frames[1].buffer);
+    expect(targets[afterB].length).toBe(PROBE_READ_BYTES);
+    expect(reader.nextReadBuffer().length).toBeGreaterThan(PROBE_READ_BYTES);
   });
 
   it('keeps frames returned as views valid while later reads fill the scratch', () => {

@@ -14,10 +14,18 @@
  * 'data' path allocates per read anyway) and no per-frame copy, which is cheaper than copying each
  * small frame out so the scratch could be reused; a scratch nobody holds a view into is reused.
  *
+ * Big frames tend to follow big frames (a follower's Fetch responses under load, a producer's large
+ * Produce requests), and the first read of one lands in the scratch, to be copied. So after a frame
+ * that had its own buffer, the next read is limited to PROBE_READ_BYTES: if it starts another big
+ * frame, only that much is copied (not up to 64 KiB); if not, the reads after it use the whole scratch.
+ *
  * Size checks match FrameReader: a negative size or one over `maxFrameSize` throws as soon as the four
  * size bytes are known, before any of the frame is buffered; the stream is then unusable.
  */
 import { checkFrameSize } from './frame-reader';
+
+/** The read after a big frame: enough for a size prefix and any small frames queued behind it. */
+export const PROBE_READ_BYTES = 4096;
 
 export class DirectFrameReader {
   private scratch: Buffer;
@@ -32,6 +40,8 @@ export class DirectFrameReader {
   private filled = 0;
   /** Length of the buffer last returned by nextReadBuffer, to reject an impossible nread. */
   private readable = 0;
+  /** The last frame completed had its own buffer: the next read is a short probe (PROBE_READ_BYTES). */
+  private afterBigFrame = false;
 
   constructor(
     readonly maxFrameSize: number,
@@ -58,7 +68,7 @@ export class DirectFrameReader {
     } else {
       // Normally onRead already left room; this also covers the state left behind by a thrown error.
       if (this.end === this.scratch.length) this.relocate();
-      out = this.scratch.subarray(this.end);
+      out = this.afterBigFrame ? this.scratch.subarray(this.end, this.end + PROBE_READ_BYTES) : this.scratch.subarray(this.end);
     }
     this.readable = out.length;
     return out;
@@ -80,10 +90,12 @@ export class DirectFrameReader {
       const done = this.frame;
       this.frame = null;
       this.filled = 0;
+      this.afterBigFrame = true;
       this.prepare();
       return [done];
     }
     this.end += nread;
+    this.afterBigFrame = false;
     const frames: Buffer[] = [];
     const s = this.scratch;
     while (this.end - this.start >= 4) {

@@ -157,8 +157,8 @@ export interface PreparedLeaderAppend {
  * The common case (v2 input kept as it is, no record needing decompression) is done synchronously
  * and returned as a value, so the append can go on without a turn of the event loop; only
  * conversion, recompression, the checks that decode records and inputs of ASYNC_CRC_MIN_BYTES or
- * more (checksummed on the thread pool while the event loop goes on) return a Promise. Invalid input throws synchronously on the
- * synchronous path.
+ * more (checksummed on the thread pool while the event loop goes on) return a Promise. Invalid
+ * input throws synchronously on the synchronous path.
  */
 export function prepareLeaderAppend(input: Buffer, ctx: PrepareContext): PreparedLeaderAppend | Promise<PreparedLeaderAppend> {
   if (input.length >= HEADER_SIZE_UP_TO_MAGIC && input[MAGIC]! < MAGIC_VALUE_V2) {

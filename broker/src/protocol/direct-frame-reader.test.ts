@@ -16,15 +16,16 @@ function body(size: number, tag: number): Buffer {
 
 /**
  * Plays the socket: copies the stream into whatever nextReadBuffer() returns, at most `maxRead()` bytes
- * per read, and collects the frames. Frames are checked only at the end, so a view that a later read
- * overwrote is caught.
+ * per read, and collects the frames (and, in `targets`, every buffer it was given to read into). Frames
+ * are checked only at the end, so a view that a later read overwrote is caught.
  */
-function readAll(reader: DirectFrameReader, stream: Buffer, maxRead: () => number): Buffer[] {
+function readAll(reader: DirectFrameReader, stream: Buffer, maxRead: () => number, targets: Buffer[] = []): Buffer[] {
   const frames: Buffer[] = [];
   let pos = 0;
   while (pos < stream.length) {
     const target = reader.nextReadBuffer();
     if (target.length === 0) throw new Error('empty read buffer');
+    targets.push(target);
     const n = Math.min(target.length, maxRead(), stream.length - pos);
     stream.copy(target, 0, pos, pos + n);
     pos += n;
@@ -102,16 +103,7 @@ describe('DirectFrameReader', () => {
     const stream = Buffer.concat([sized(Buffer.from('small')), sized(payload), sized(Buffer.from('after'))]);
     const reader = new DirectFrameReader(4 << 20);
     const targets: Buffer[] = [];
-    const frames: Buffer[] = [];
-    let pos = 0;
-    while (pos < stream.length) {
-      const target = reader.nextReadBuffer();
-      targets.push(target);
-      const n = Math.min(target.length, 64 * 1024, stream.length - pos);
-      stream.copy(target, 0, pos, pos + n);
-      pos += n;
-      frames.push(...reader.onRead(n));
-    }
+    const frames = readAll(reader, stream, () => 64 * 1024, targets);
     expect(frames.map((f) => f.length)).toEqual([5, size, 5]);
     const big = frames[1];
     expect(big.equals(payload)).toBe(true);
@@ -131,16 +123,7 @@ describe('DirectFrameReader', () => {
     const stream = Buffer.concat([sized(a), sized(b), sized(Buffer.from('x')), sized(Buffer.from('y'))]);
     const reader = new DirectFrameReader(4 << 20);
     const targets: Buffer[] = [];
-    const frames: Buffer[] = [];
-    let pos = 0;
-    while (pos < stream.length) {
-      const target = reader.nextReadBuffer();
-      targets.push(target);
-      const n = Math.min(target.length, 64 * 1024, stream.length - pos);
-      stream.copy(target, 0, pos, pos + n);
-      pos += n;
-      frames.push(...reader.onRead(n));
-    }
+    const frames = readAll(reader, stream, () => 64 * 1024, targets);
     expect(frames.map((f) => f.length)).toEqual([size, size + 77, 1, 1]);
     expect(frames[0].equals(a) && frames[1].equals(b)).toBe(true);
     // The read right after frame a was a probe; what it held of frame b is all that was copied.

@@ -94,6 +94,39 @@ describe('ReplicaFetcher error handling', () => {
     await waitFor(() => p.highWatermark === 2, 'the high watermark from the leader');
   });
 
+  it('sends the next Fetch as soon as a response is handled, and yields to the event loop once per fetch while it is in flight, so an instant leader cannot starve the loop', async () => {
+    // Set by a setImmediate scheduled when the fetcher takes an answer: true at the next send means a
+    // turn of the event loop came between handling a response and sending the next request.
+    let turned = false;
+    const turnedAtSend: boolean[] = [];
+    const instant: LeaderConnection = {
+      send<K extends keyof ApiMessages>(apiKey: K, _version: number): Promise<ApiMessages[K]['response']> {
+        if (apiKey !== ApiKey.Fetch) return Promise.reject(new Error('only Fetch is expected'));
+        turnedAtSend.push(turned);
+        const answer: FetchResponse = { throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses: [{ topic: 't', partitionResponses: [partitionAnswer()] }] };
+        const p = Promise.resolve(answer as ApiMessages[K]['response']);
+        const then = p.then.bind(p);
+        p.then = ((onFulfilled, onRejected) => {
+          turned = false;
+          setImmediate(() => {
+            turned = true;
+          });
+          return then(onFulfilled, onRejected);
+        }) as typeof p.then;
+        return p;
+      },
+      close: () => Promise.resolve(),
+    };
+    f = await startServing({ brokerId: 2, replicaManager: { replicaFetcher: { interBrokerListenerName: 'PLAINTEXT', settings: { backoffMs: 100 }, clientFactory: () => instant } } });
+    let timerFired = false;
+    setTimeout(() => {
+      timerFired = true;
+    }, 20);
+    await follow({ ...tp, leader: 1, leaderEpoch: 1, replicas: [1, 2], isr: [1, 2] });
+    await waitFor(() => timerFired && turnedAtSend.length >= 30, 'thirty fetches and a timer');
+    expect(turnedAtSend.slice(1, 30)).toEqual(turnedAtSend.slice(1, 30).map(() => false));
+  });
+
   it('drops a partition on FENCED_LEADER_EPOCH until the next LeaderAndIsr', async () => {
     await start(new ScriptedLeader(() => partitionAnswer({ errorCode: ErrorCode.FENCED_LEADER_EPOCH })));
     await follow({ ...tp, leader: 1, leaderEpoch: 1, replicas: [1, 2], isr: [1, 2] });

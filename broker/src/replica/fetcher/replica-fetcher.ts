@@ -235,7 +235,13 @@ export class ReplicaFetcher {
       let response: FetchResponse | undefined;
       try {
         this.polled = new Set(sent.map((s) => s.key));
-        response = await Promise.race([this.o.leader.send(ApiKey.Fetch, REPLICA_FETCH_VERSION, buildReplicaFetchRequest(this.o, ready.map(([, s]) => s))), this.stopSignal]);
+        const sending = this.o.leader.send(ApiKey.Fetch, REPLICA_FETCH_VERSION, buildReplicaFetchRequest(this.o, ready.map(([, s]) => s)));
+        sending.catch(() => undefined); // observed just below; this only keeps a rejection during the yield "handled"
+        // Yield to the event loop once per fetch, so that a leader answering at once (max_wait 0,
+        // in-process) cannot starve it; done while the request is in flight, not between a response
+        // and the next request, where it would add a turn of the loop to every replication round trip.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        response = await Promise.race([sending, this.stopSignal]);
         this.polled = undefined;
       } catch (err) {
         this.polled = undefined;
@@ -251,8 +257,6 @@ export class ReplicaFetcher {
         this.logger.error({ err }, `Error processing the fetch response from broker ${this.sourceBrokerId}`);
         this.delay(sent.map((s) => s.key));
       });
-      // A leader that answers at once (max_wait 0, in-process) must not starve the event loop.
-      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 

@@ -189,7 +189,7 @@ export class ReplicaFetcher {
       if (ready.length === 0) return;
       const sent = toSent(ready);
       this.catchUpLeader ??= open();
-      const response = await Promise.race([this.catchUpLeader.send(ApiKey.Fetch, REPLICA_FETCH_VERSION, buildReplicaFetchRequest(this.o, ready.map(([, s]) => s))), this.stopSignal]);
+      const response = await Promise.race([this.sendFetch(this.catchUpLeader, ready), this.stopSignal]);
       if (!this.running || response === undefined) return;
       await this.withLock(() => this.processFetchResponse(sent, response));
     }
@@ -235,7 +235,7 @@ export class ReplicaFetcher {
       let response: FetchResponse | undefined;
       try {
         this.polled = new Set(sent.map((s) => s.key));
-        const sending = this.o.leader.send(ApiKey.Fetch, REPLICA_FETCH_VERSION, buildReplicaFetchRequest(this.o, ready.map(([, s]) => s)));
+        const sending = this.sendFetch(this.o.leader, ready);
         sending.catch(() => undefined); // observed just below; this only keeps a rejection during the yield "handled"
         // Yield to the event loop once per fetch, so that a leader answering at once (max_wait 0,
         // in-process) cannot starve it; done while the request is in flight, not between a response
@@ -258,6 +258,11 @@ export class ReplicaFetcher {
         this.delay(sent.map((s) => s.key));
       });
     }
+  }
+
+  /** One Fetch for `ready` over `leader` (the main or the catch-up connection). */
+  private sendFetch(leader: LeaderConnection, ready: readonly FetchEntry[]): Promise<FetchResponse> {
+    return leader.send(ApiKey.Fetch, REPLICA_FETCH_VERSION, buildReplicaFetchRequest(this.o, ready.map(([, s]) => s)));
   }
 
   /** Partitions in Fetching state and not backing off (leaving out `except`), in insertion order. */

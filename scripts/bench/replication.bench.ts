@@ -48,6 +48,32 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
 /** Polls Metadata until every partition of `topic` has a leader and `isrSize` in sync replicas. */
+/**
+ * Waits until ZooKeeper's state for every partition has a leader and `isrSize` in-sync replicas: what
+ * the controller elects from at the kill. (Metadata's ISR follows ZooKeeper only after the ISR-change
+ * notification, so it can still show a full ISR that a leader has just shrunk.) Returns that state.
+ */
+async function waitForFullIsrInZk(cluster: KafkaCluster, topic: string, partitions: number, isrSize: number, timeoutMs: number): Promise<PartitionLeaders> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const out: PartitionLeaders = { leader: new Map(), isr: new Map() };
+    for (let first = 0; first < partitions; first += 100) {
+      const states = await Promise.all(
+        Array.from({ length: Math.min(100, partitions - first) }, (_, i) => cluster.partitionState(topic, first + i).catch(() => null)),
+      );
+      states.forEach((state, i) => {
+        if (state === null) return;
+        out.leader.set(first + i, state.leader);
+        out.isr.set(first + i, state.isr);
+      });
+    }
+    const full = [...out.isr.values()].filter((isr) => isr.length === isrSize).length;
+    if (out.leader.size === partitions && full === partitions && [...out.leader.values()].every((l) => l >= 0)) return out;
+    if (Date.now() >= deadline) throw new Error(`${topic}: ${full} of ${partitions} partitions have ${isrSize} in-sync replicas in ZooKeeper after ${timeoutMs} ms`);
+    await sleep(250);
+  }
+}
+
 async function waitForFullIsr(conns: ProbeConnections, via: number, topic: string, partitions: number, isrSize: number, timeoutMs: number): Promise<PartitionLeaders> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -190,11 +216,18 @@ async function benchFailover(cluster: KafkaCluster, conns: ProbeConnections, res
     await admin.disconnect();
   }
   const ids = cluster.brokerIds;
-  const before = await waitForFullIsr(conns, ids[0] as number, topic, FAILOVER_PARTITIONS, 3, 180_000);
+  const created = await waitForFullIsr(conns, ids[0] as number, topic, FAILOVER_PARTITIONS, 3, 180_000);
   say(`failover: ${FAILOVER_PARTITIONS} partitions created with full ISRs in ${Date.now() - createdAt} ms`);
-  const all = [...before.leader.keys()];
+  const all = [...created.leader.keys()];
   const warm = await probeUntilWritable(conns, { topic, partitions: all, survivors: ids, victim: -100, t0: Date.now(), deadlineMs: 60_000, produceTimeoutMs: 5000, lane: 'warm' });
   if (warm.writable.size !== all.length) throw new Error(`only ${warm.writable.size} of ${all.length} partitions took acks=all writes before the kill`);
+  // Followers of 1,000 new partitions start fetching only once their broker has created every log,
+  // which here can take longer than replica.lag.time.max.ms: leaders then shrink their ISRs and grow
+  // them back during the warm-up. A kill in that window would measure the ISR's recovery (a partition
+  // left with one in-sync replica answers NOT_ENOUGH_REPLICAS until it grows), not the failover.
+  const settledAt = Date.now();
+  const before = await waitForFullIsrInZk(cluster, topic, FAILOVER_PARTITIONS, 3, 180_000);
+  say(`failover: every ISR full in ZooKeeper ${Date.now() - settledAt} ms after the warm-up writes`);
 
   const controller = await cluster.controllerId();
   const ledBy = (id: number): number[] => all.filter((p) => before.leader.get(p) === id);

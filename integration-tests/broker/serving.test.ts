@@ -2,13 +2,15 @@
  * Serving paths the client suites don't reach, against ZooKeeper + 3 broker processes, driven over the
  * Kafka protocol with Samsa's own BrokerClient (kafkajs cannot send broken batches, to a chosen broker,
  * or DescribeLogDirs/DescribeCluster): live topic and dynamic broker-default configs, DeleteRecords,
- * DescribeLogDirs, Fetch long polls, non-leader/unknown-topic errors, CRC and timestamp validation.
+ * DescribeLogDirs, Fetch long polls, non-leader/unknown-topic errors, CRC and timestamp validation,
+ * large fetches from reused read buffers under a stalled reader.
  */
+import * as net from 'node:net';
 import type { Admin } from 'kafkajs';
 import { BrokerClient } from '../../broker/src/network/broker-client';
-import { ApiKey, ErrorCode } from '../../broker/src/protocol';
-import { encodeRecordBatchSync, type SimpleRecord } from '../../broker/src/protocol/records';
-import { defaultFetchRequest } from '../../broker/src/protocol/generated/fetch-request';
+import { API_CODECS, ApiKey, ErrorCode, FrameReader, decodeResponseFrame, encodeRequestFrame } from '../../broker/src/protocol';
+import { decodeRecordBatches, encodeRecordBatchSync, type SimpleRecord } from '../../broker/src/protocol/records';
+import { defaultFetchRequest, type FetchRequest } from '../../broker/src/protocol/generated/fetch-request';
 import type { FetchablePartitionResponse, FetchResponse } from '../../broker/src/protocol/generated/fetch-response';
 import type { PartitionProduceResponse } from '../../broker/src/protocol/generated/produce-response';
 import { ClusterIdZNode, TopicZNode } from '../../broker/src/zk/znodes';
@@ -26,6 +28,7 @@ const DEFAULTS = 'srv-defaults';
 const RECORDS = 'srv-records';
 const POLL = 'srv-poll';
 const TS = 'srv-ts';
+const LARGE = 'srv-large-reads';
 const TOPIC_RESOURCE = 2;
 const BROKER_RESOURCE = 4;
 const SET = 0;
@@ -44,6 +47,7 @@ beforeAll(async () => {
       { topic: DEFAULTS, numPartitions: 3, replicationFactor: 1 },
       { topic: RECORDS, numPartitions: 1, replicationFactor: 1 },
       { topic: POLL, numPartitions: 1, replicationFactor: 1 },
+      { topic: LARGE, numPartitions: 1, replicationFactor: 1 },
       {
         topic: TS,
         numPartitions: 1,
@@ -249,7 +253,7 @@ test('DeleteRecords returns the new low watermark; ListOffsets earliest moves to
 
 test('DescribeLogDirs lists each broker\'s log dir with the partitions it hosts, sized > 0 after producing', async () => {
   const hosted = new Map<number, string[]>();
-  const partitionCounts = [[SIZE, 1], [DEFAULTS, 3], [RECORDS, 1], [POLL, 1], [TS, 1]] as const;
+  const partitionCounts = [[SIZE, 1], [DEFAULTS, 3], [RECORDS, 1], [POLL, 1], [TS, 1], [LARGE, 1]] as const;
   for (const [topic, partitions] of partitionCounts) {
     for (let p = 0; p < partitions; p++) {
       const leader = await leaderOf(topic, p);
@@ -358,5 +362,79 @@ test('DescribeCluster v0 answers the cluster id from /cluster/id, the controller
     expect(response.brokers.map((b) => [b.brokerId, `${b.host}:${b.port}`]).sort()).toEqual(
       fx.cluster.brokerIds.map((b) => [b, fx.cluster.brokerAddress(b)]).sort(),
     );
+  }
+});
+
+/** A Fetch v11 of one partition from `fetchOffset`, up to `maxBytes`. */
+function fetchRequest(topic: string, fetchOffset: number, maxBytes: number): FetchRequest {
+  const request = defaultFetchRequest();
+  Object.assign(request, { replicaId: -1, maxWaitMs: 0, minBytes: 1, maxBytes, isolationLevel: 0 });
+  request.topics = [{ topic, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: BigInt(fetchOffset), lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: maxBytes }] }];
+  return request;
+}
+
+test('large fetches (read into buffers the broker reuses once a response is written) stay intact while a reader stalls, and concurrent readers get exactly the records at their offsets', async () => {
+  const leader = await leaderOf(LARGE);
+  // 48 batches of 64 records of 4,000 bytes (~256 KB each, 12 MB): every value names its offset.
+  const valueOf = (offset: number): string => `${offset}:`.padEnd(4000, String.fromCharCode(97 + (offset % 26)));
+  for (let b = 0; b < 48; b++) {
+    const values = Array.from({ length: 64 }, (_, i) => valueOf(b * 64 + i));
+    expect((await produce(broker(leader), LARGE, 0, batch(values))).baseOffset).toBe(BigInt(b * 64));
+  }
+  const end = 48 * 64;
+  /** Checks a fetched record set against valueOf from `offset`; returns the offset after it. */
+  const check = async (recordSet: Buffer, offset: number): Promise<number> => {
+    const { batches } = await decodeRecordBatches(recordSet); // CRCs verified
+    let next = offset;
+    for (const r of batches.flatMap((b) => b.records)) {
+      if (Number(r.offset) < next) continue;
+      expect([Number(r.offset), r.value?.toString()]).toEqual([next, valueOf(next)]);
+      next++;
+    }
+    return next;
+  };
+
+  // A reader that pipelines twelve 1 MiB fetches and does not read: the broker's socket buffers
+  // fill and its last responses wait, still holding their read buffers, while others fetch.
+  const stalled = net.connect(fx.cluster.brokerPort(leader), '127.0.0.1');
+  await new Promise<void>((resolve, reject) => stalled.once('connect', resolve).once('error', reject));
+  stalled.pause();
+  const starts = Array.from({ length: 12 }, (_, i) => i * 4 * 64);
+  for (const [i, start] of starts.entries()) {
+    stalled.write(encodeRequestFrame({ apiKey: ApiKey.Fetch, apiVersion: 11, correlationId: i, clientId: 'stalled' }, (w) => API_CODECS[ApiKey.Fetch].encodeRequest(w, fetchRequest(LARGE, start, 1 << 20), 11)));
+  }
+  await new Promise((r) => setTimeout(r, 500));
+
+  const readAll = async (maxBytes: number): Promise<number> => {
+    const c = client(leader);
+    let offset = 0;
+    while (offset < end) {
+      const response: FetchResponse = await c.send(ApiKey.Fetch, 11, fetchRequest(LARGE, offset, maxBytes));
+      const p = response.responses[0]!.partitionResponses[0]!;
+      expect(p.errorCode).toBe(ErrorCode.NONE);
+      offset = await check(p.recordSet!, offset);
+    }
+    return offset;
+  };
+  // Different fetch sizes, so reads of 1 to 4 batches end at different places and their buffers interleave.
+  expect(await Promise.all([1 << 20, 700_000, 300_000, 100_000].map(readAll))).toEqual([end, end, end, end]);
+
+  const frames: Buffer[] = [];
+  const reader = new FrameReader(1 << 24);
+  const all = new Promise<void>((resolve, reject) => {
+    stalled.on('data', (chunk: Buffer) => {
+      frames.push(...reader.push(chunk));
+      if (frames.length === starts.length) resolve();
+    });
+    stalled.once('error', reject);
+  });
+  stalled.resume();
+  await all;
+  stalled.destroy();
+  for (const [i, frame] of frames.entries()) {
+    const { correlationId, body } = decodeResponseFrame(frame, ApiKey.Fetch, 11);
+    expect(correlationId).toBe(i);
+    const p = API_CODECS[ApiKey.Fetch].decodeResponse(body, 11).responses[0]!.partitionResponses[0]!;
+    expect(await check(p.recordSet!, starts[i]!)).toBe(starts[i]! + 4 * 64);
   }
 });

@@ -7,6 +7,7 @@
  */
 import { LOG_OVERHEAD, MAGIC_VALUE_V1, MAGIC_VALUE_V2, RECORD_BATCH_OVERHEAD, crc32, validateBatchHeader } from '../protocol/records';
 import { readAt, readInt64 } from './file-io';
+import { READ_BUFFERS } from './read-buffer-pool';
 
 /** Bytes needed to see the magic byte. */
 export const HEADER_SIZE_UP_TO_MAGIC = 17;
@@ -150,7 +151,8 @@ export class FileWindow {
       if (this.backing === null || this.backing.length < length) this.backing = Buffer.allocUnsafe(length);
       target = this.backing;
     } else {
-      target = Buffer.allocUnsafe(length);
+      // A read's result is a view of its window: large windows come from the read buffer pool.
+      target = READ_BUFFERS.acquire(length);
     }
     const read = await readAt(this.fd, target, 0, length, position);
     this.buf = target.subarray(0, read);

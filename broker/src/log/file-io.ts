@@ -12,6 +12,7 @@
  * above the threshold, i.e. the usual 1 MiB fetches, never do.)
  */
 import * as fs from 'node:fs';
+import { READ_BUFFERS } from './read-buffer-pool';
 
 export const SYNC_IO_MAX_BYTES = 256 * 1024;
 
@@ -57,9 +58,12 @@ export async function readAt(fd: number, buf: Buffer, offset: number, length: nu
   return done;
 }
 
-/** Allocates and reads `length` bytes at `position`; the result is shorter at end of file. */
+/**
+ * Reads `length` bytes at `position` into a new buffer (from READ_BUFFERS when large: release it
+ * there once nothing holds it); the result is shorter at end of file.
+ */
 export async function readBytes(fd: number, position: number, length: number): Promise<Buffer> {
-  const buf = Buffer.allocUnsafe(length);
+  const buf = READ_BUFFERS.acquire(length);
   const n = await readAt(fd, buf, 0, length, position);
   return n === length ? buf : buf.subarray(0, n);
 }

@@ -4,6 +4,7 @@ import { CompressionType, encodeLegacyMessageSet } from '../protocol/records';
 import { FileHandlePool } from './file-handle-pool';
 import type { ConfigInput } from './log-config';
 import { LogSegment, LogSegmentOffsetOverflowError } from './log-segment';
+import { READ_BUFFERS } from './read-buffer-pool';
 import { batch, batchOffsets, compressedBatch, fileSize, makeTempDir, removeDir, testConfig } from './testing/log-test-utils';
 
 describe('LogSegment', () => {
@@ -100,6 +101,24 @@ describe('LogSegment', () => {
     expect(batchOffsets(byOffset!.records)).toEqual([[0, 4], [5, 9]]);
     const beyond = await s.read(13, 1_000_000, undefined, true, 12);
     expect(beyond!.records.length).toBe(0);
+  });
+
+  it('reads large fetches into pooled buffers: once released, the next fetch reuses the memory and holds exactly its own batches', async () => {
+    const s = await open(0);
+    const written = await fill(s, 40, 5, 2000); // ~10 KB per batch
+    const wholeBatches = (from: number, bytes: number): Buffer => Buffer.concat(written.slice(from / 5, from / 5 + Math.floor(bytes / written[0]!.length)));
+    const first = (await s.read(0, 100 * 1024))!;
+    expect(first.records.length).toBeGreaterThan(64 * 1024);
+    expect(first.records.equals(wholeBatches(0, 100 * 1024))).toBe(true); // (toEqual walks 100 KB byte by byte)
+    expect(READ_BUFFERS.release(first.records)).toBe(true);
+    const next = first.nextOffset!;
+    const second = (await s.read(next, 100 * 1024))!; // continues where the first ended
+    expect(second.records.buffer).toBe(first.records.buffer);
+    expect(second.records.equals(wholeBatches(next, 100 * 1024))).toBe(true);
+    // Not released: the following read gets other memory, and the second's bytes stay intact.
+    const third = (await s.read(second.nextOffset!, 100 * 1024))!;
+    expect(third.records.buffer).not.toBe(second.records.buffer);
+    expect(second.records.equals(wholeBatches(next, 100 * 1024))).toBe(true);
   });
 
   it('returns null when the start offset is past the last batch', async () => {

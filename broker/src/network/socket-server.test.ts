@@ -389,6 +389,34 @@ describe('SocketServer', () => {
     expect(server.metrics().bytesOut).toBe(3 * (4 + 4 + 2 + 4 + records[0]!.length + 2 + 4 + records[1]!.length));
   });
 
+  it('reports every piece of a response once it is written (the broker gives pooled log reads back then), single-buffer responses too', async () => {
+    const written: Buffer[] = [];
+    await start({ onResponseWritten: (piece) => written.push(piece) });
+    const records = Buffer.alloc(2 * SHARED_RECORDS_MIN_BYTES, 3);
+    let pieces: readonly Buffer[] = [];
+    handler.behaviour = (req) => {
+      if (req.header.correlationId === 0) return echo(req);
+      pieces = encodeResponseFrameChunks(ApiKey.ApiVersions, 0, req.header.correlationId, (w) => {
+        w.int16(7);
+        w.records(records);
+        w.int16(8);
+      }) as readonly Buffer[];
+      return pieces;
+    };
+    const c = await connect();
+    c.write(request(0));
+    await c.waitFor(1);
+    await sleep(20);
+    expect(written).toHaveLength(1);
+    c.write(request(1));
+    await c.waitFor(2);
+    await sleep(20);
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(pieces).toContain(records); // the record set is sent as it is, uncopied
+    expect(written.slice(1)).toEqual([...pieces]);
+    expect(written.slice(1).every((piece, i) => piece === pieces[i])).toBe(true);
+  });
+
   it('tracks the connection count as clients come and go', async () => {
     await start();
     const a = await connect();

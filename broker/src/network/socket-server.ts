@@ -42,6 +42,11 @@ export interface SocketServerConfig {
   /** connections.max.idle.ms (Kafka default 600000). */
   connectionsMaxIdleMs: number;
   handler: RequestHandler;
+  /**
+   * Called with each piece of a response once the socket has written it all (not after a failed
+   * write): the broker gives pooled log-read buffers back here (log/read-buffer-pool).
+   */
+  onResponseWritten?: (piece: Buffer) => void;
   logger?: Logger;
   time?: Time;
 }
@@ -318,10 +323,20 @@ export class SocketServer {
   }
 
   private write(socket: net.Socket, frame: ResponseFrame): boolean {
-    if (Buffer.isBuffer(frame)) return socket.write(frame);
+    const pieces: readonly Buffer[] = Buffer.isBuffer(frame) ? [frame] : frame;
+    const written = this.config.onResponseWritten;
+    const done =
+      written === undefined
+        ? undefined
+        : (err?: Error | null): void => {
+            if (!err) for (const piece of pieces) written(piece);
+          };
+    if (pieces.length === 0) return true;
+    if (pieces.length === 1) return socket.write(pieces[0]!, done);
     socket.cork();
     let fits = true;
-    for (const chunk of frame) fits = socket.write(chunk);
+    // Corked pieces go out in one writev: the last one's callback runs once all are written.
+    for (let i = 0; i < pieces.length; i++) fits = socket.write(pieces[i]!, i === pieces.length - 1 ? done : undefined);
     socket.uncork();
     return fits;
   }

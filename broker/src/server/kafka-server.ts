@@ -20,7 +20,7 @@ import { createLogger, rootLogger, type Logger } from '../common/logger';
 import { TimerScheduler } from '../common/scheduler';
 import { SYSTEM_TIME } from '../common/time';
 import { KafkaController } from '../controller';
-import { LogManager, readMetaProperties } from '../log';
+import { LogManager, READ_BUFFERS, readMetaProperties } from '../log';
 import { MetadataCache } from '../metadata';
 import { SocketServer } from '../network';
 import { zkPropagateIsrChanges, zkUpdateIsr } from '../cluster';
@@ -209,6 +209,8 @@ export class KafkaServer {
       socketRequestMaxBytes: config.socketRequestMaxBytes,
       connectionsMaxIdleMs: config.getNumber('connections.max.idle.ms'),
       handler: registry,
+      // Fetch responses carry log reads uncopied; their pooled buffers return once written.
+      onResponseWritten: (piece) => READ_BUFFERS.release(piece),
       logger: brokerLog.child({ component: 'SocketServer' }),
     });
     const ports = await this.socketServer.startup();

@@ -7,7 +7,7 @@ export * from './log-types';
 export { LogSegment } from './log-segment';
 export { LogConfig, ConfigError, TOPIC_CONFIG_KEYS, brokerLogDefaults } from './log-config';
 export { FileHandlePool } from './file-handle-pool';
-export { READ_BUFFERS, ReadBufferPool, type ReadBufferPoolStats } from './read-buffer-pool';
+export { READ_BUFFERS } from './read-buffer-pool';
 export * from './log-names';
 export { LogManager, type LogManagerOptions } from './log-manager';
 export { LeaderEpochFileCache, UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET, type EpochEndOffset } from './leader-epoch-cache';

@@ -202,20 +202,20 @@ export class LogSegment extends SegmentFiles {
    * since the last entry. The common case (indexes loaded, write up to 256 KiB) completes
    * synchronously, without an await between the write and the bookkeeping.
    */
-  append(largestOffset: number, largestTimestamp: number, offsetOfMaxTimestamp: number, records: Buffer): Promise<void> {
+  append(largestOffset: number, largestTimestamp: number, offsetOfMaxTimestamp: number, records: Buffer, cacheForReads = true): Promise<void> {
     if (records.length === 0) return RESOLVED;
     if (!this.indexesLoaded || this.maxTimestampAndOffset === undefined) {
       return this.withIndexes(async () => {
         await this.maxTimestampAndOffsetSoFar();
-        await this.append(largestOffset, largestTimestamp, offsetOfMaxTimestamp, records);
+        await this.append(largestOffset, largestTimestamp, offsetOfMaxTimestamp, records, cacheForReads);
       });
     }
     if (records.length > SYNC_APPEND_MAX_BYTES) {
       if (!this.canConvertToRelativeOffset(largestOffset)) return Promise.reject(new LogSegmentOffsetOverflowError(this, largestOffset));
-      return this.appendAsync(largestOffset, largestTimestamp, offsetOfMaxTimestamp, records, this._size);
+      return this.appendAsync(largestOffset, largestTimestamp, offsetOfMaxTimestamp, records, this._size, cacheForReads);
     }
     try {
-      this.appendSync(largestOffset, largestTimestamp, offsetOfMaxTimestamp, records);
+      this.appendSync(largestOffset, largestTimestamp, offsetOfMaxTimestamp, records, cacheForReads);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -227,22 +227,31 @@ export class LogSegment extends SegmentFiles {
     return bytes <= SYNC_APPEND_MAX_BYTES && this.maxTimestampAndOffset !== undefined && this.indexesLoaded;
   }
 
-  /** append() done synchronously, for when canAppendSync(records.length); throws on failure. */
-  appendSync(largestOffset: number, largestTimestamp: number, offsetOfMaxTimestamp: number, records: Buffer): void {
+  /**
+   * append() done synchronously, for when canAppendSync(records.length); throws on failure.
+   * cacheForReads: keep the bytes (not a copy) as the last append for the read that follows; false
+   * when the caller will reuse the buffer (a follower's fetch response) and forgets the previous one.
+   */
+  appendSync(largestOffset: number, largestTimestamp: number, offsetOfMaxTimestamp: number, records: Buffer, cacheForReads = true): void {
     if (records.length === 0) return;
     if (!this.canConvertToRelativeOffset(largestOffset)) throw new LogSegmentOffsetOverflowError(this, largestOffset);
     const position = this._size;
     writeAtSync(this.pool.fdForSyncUse(this.logPath), records, position);
     this.afterAppend(largestOffset, largestTimestamp, offsetOfMaxTimestamp, records.length, position);
-    this.lastAppend.remember(position, records, largestOffset);
+    this.rememberAppend(position, records, largestOffset, cacheForReads);
   }
 
-  private async appendAsync(largestOffset: number, largestTimestamp: number, offsetOfMaxTimestamp: number, records: Buffer, position: number): Promise<void> {
+  private rememberAppend(position: number, records: Buffer, largestOffset: number, cacheForReads: boolean): void {
+    if (cacheForReads) this.lastAppend.remember(position, records, largestOffset);
+    else this.lastAppend.clear();
+  }
+
+  private async appendAsync(largestOffset: number, largestTimestamp: number, offsetOfMaxTimestamp: number, records: Buffer, position: number, cacheForReads: boolean): Promise<void> {
     const unpin = this.pinIndexes();
     try {
       await this.pool.use(this.logPath, (fd) => writeAt(fd, records, position));
       this.afterAppend(largestOffset, largestTimestamp, offsetOfMaxTimestamp, records.length, position);
-      this.lastAppend.remember(position, records, largestOffset);
+      this.rememberAppend(position, records, largestOffset, cacheForReads);
     } finally {
       unpin();
     }

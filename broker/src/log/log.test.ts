@@ -313,6 +313,24 @@ describe('Log append and read', () => {
     await expectKafkaError(log.appendAsFollower(corrupt), 'CORRUPT_MESSAGE');
   });
 
+  it('keeps no view of a follower append (the fetcher reuses its response buffer) but serves a leader append from memory', async () => {
+    log = await openLog(ctx);
+    const first = batch({ baseOffset: 0, count: 4, valueSize: 5000 }); // > 16 KiB: large enough to be cached
+    await log.appendAsFollower(first);
+    const consumed = await log.read(0, 1 << 20, { minOneMessage: true }); // leaves a read cursor at the end
+    expect(consumed.records.equals(first)).toBe(true);
+    const second = batch({ baseOffset: 4, count: 4, valueSize: 5000 });
+    const original = Buffer.from(second);
+    await log.appendAsFollower(second);
+    second.fill(0); // the response buffer reused for the next fetch
+    expect((await log.read(4, 1 << 20, { minOneMessage: true })).records.equals(original)).toBe(true);
+    // A leader's append is read back from memory, the bytes it was given (no file read).
+    const third = batch({ count: 4, valueSize: 5000 });
+    await log.appendAsLeader(third, 0);
+    const served = await log.read(8, 1 << 20, { minOneMessage: true });
+    expect(served.records.buffer).toBe(third.buffer);
+  });
+
   it('leaves a log closed by a call queued ahead of a cleaned-segment swap alone', async () => {
     log = await openLog(ctx, { 'segment.bytes': 300 });
     for (let i = 0; i < 3; i++) await log.appendAsLeader(batch({ valueSize: 100 }), 0);

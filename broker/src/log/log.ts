@@ -262,7 +262,9 @@ export class Log extends LogCore {
           }
         }
       }
-      await this.appendValidated(valid, appendInfo);
+      // Not kept for reads (cacheForReads false): consumers read from leaders, and the fetcher
+      // reuses the response buffer these bytes lie in once they are appended.
+      await this.appendValidated(valid, appendInfo, false);
       return appendInfo;
     });
   }
@@ -276,7 +278,7 @@ export class Log extends LogCore {
     }
   }
 
-  private async appendValidated(records: Buffer, info: LogAppendInfo): Promise<void> {
+  private async appendValidated(records: Buffer, info: LogAppendInfo, cacheForReads = true): Promise<void> {
     try {
       let segment = this.activeSegment;
       const params = this.rollParams(records.length, info, this.time.milliseconds());
@@ -285,7 +287,7 @@ export class Log extends LogCore {
         this.logger.debug({ segment: segment.baseOffset, size: segment.size, messagesSize: records.length }, 'Rolling new log segment');
         segment = await this.rollLocked(info.firstOffset >= 0 ? info.firstOffset : info.lastOffset - INT32_MAX);
       }
-      await segment.append(info.lastOffset, info.maxTimestamp, info.offsetOfMaxTimestamp, records);
+      await segment.append(info.lastOffset, info.maxTimestamp, info.offsetOfMaxTimestamp, records, cacheForReads);
       this.leo = { offset: info.lastOffset + 1, segmentBaseOffset: segment.baseOffset, position: segment.size };
     } catch (err) {
       throw this.storageError(err, 'appending to');

@@ -31,6 +31,8 @@ export interface BrokerClientOptions {
   reconnectBackoffMaxMs?: number;
   /** Largest response frame accepted (Kafka's client has no limit; this guards against garbage sizes). */
   maxResponseBytes?: number;
+  /** Buffers for response frames too big for the read scratch (see DirectFrameReader); default fresh ones. */
+  allocateFrame?: (size: number) => Buffer;
 }
 
 /** A request failed because of the connection (refused, dropped, timed out) or the client was closed. */
@@ -141,7 +143,7 @@ export class BrokerClient {
       if (wait > 0) await sleep(wait);
     }
     if (this.closed) throw new BrokerClientError(`client to ${this.destination} is closed`, 'closed');
-    const reader = new DirectFrameReader(this.options.maxResponseBytes ?? 1024 * 1024 * 1024);
+    const reader = new DirectFrameReader(this.options.maxResponseBytes ?? 1024 * 1024 * 1024, undefined, this.options.allocateFrame);
     const socket = await new Promise<net.Socket>((resolve, reject) => {
       // onread lets the kernel read a large Fetch response straight into that frame's own buffer
       // (see DirectFrameReader) instead of into a fresh 64 KiB chunk per read that is then copied.

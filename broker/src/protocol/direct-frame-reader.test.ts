@@ -116,6 +116,22 @@ describe('DirectFrameReader', () => {
     expect(String(frames[2])).toBe('after');
   });
 
+  it('gives a big frame the buffer allocateFrame returns (a pooled one, larger than the frame) and hands out exactly the frame', () => {
+    const size = 300 * 1024;
+    const payload = body(size, 5);
+    const pooled = Buffer.alloc(512 * 1024);
+    const asked: number[] = [];
+    const reader = new DirectFrameReader(4 << 20, undefined, (n) => {
+      asked.push(n);
+      return pooled.subarray(0, n);
+    });
+    const frames = readAll(reader, Buffer.concat([sized(payload), sized(Buffer.from('next'))]), () => 64 * 1024);
+    expect(asked).toEqual([size]);
+    expect(frames[0]!.buffer).toBe(pooled.buffer);
+    expect(frames[0]!.equals(payload)).toBe(true);
+    expect(String(frames[1])).toBe('next');
+  });
+
   it('after a big frame, reads the next size prefix with a short probe, so a big frame that follows copies at most PROBE_READ_BYTES', () => {
     const size = 1 << 20;
     const a = body(size, 5);

@@ -43,9 +43,14 @@ export class DirectFrameReader {
   /** The last frame completed had its own buffer: the next read is a short probe (PROBE_READ_BYTES). */
   private afterBigFrame = false;
 
+  /**
+   * `allocateFrame` gives a big frame its buffer (default Buffer.allocUnsafe); the replica fetcher
+   * takes them from a pool and gives each back once its records are appended.
+   */
   constructor(
     readonly maxFrameSize: number,
     private readonly scratchBytes = 64 * 1024,
+    private readonly allocateFrame: (size: number) => Buffer = Buffer.allocUnsafe,
   ) {
     // A size prefix must fit in the scratch, and a tail this small would make reads useless.
     if (!Number.isInteger(scratchBytes) || scratchBytes < 8) throw new RangeError(`scratch of ${scratchBytes} bytes is too small`);
@@ -123,7 +128,7 @@ export class DirectFrameReader {
       if (this.start + 4 + size <= this.scratch.length) return;
       if (size > this.scratchBytes / 4) {
         // Big frame: give it its own buffer and read the rest of it in place.
-        this.frame = Buffer.allocUnsafe(size);
+        this.frame = this.allocateFrame(size);
         this.filled = this.scratch.copy(this.frame, 0, this.start + 4, this.end);
         this.start = this.end;
         if (!this.shared) this.start = this.end = 0;

@@ -5,6 +5,7 @@
  * endpoint changed, the old fetcher is shut down and a new one started (as Kafka does). Fetchers
  * left without partitions are shut down (shutdownIdleFetcherThreads, after each LeaderAndIsr).
  */
+import { BufferPool, type BufferPoolStats } from '../../common/buffer-pool';
 import { type Logger, createLogger } from '../../common/logger';
 import type { TopicPartition } from '../../log/log-names';
 import type { MetadataCache } from '../../metadata/metadata-cache';
@@ -33,6 +34,8 @@ export class ReplicaFetcherManager {
   private readonly settings: ReplicaFetchSettings;
   private readonly logger: Logger;
   private readonly fetchers = new Map<number, { fetcher: ReplicaFetcher; endpoint: LeaderEndpoint }>();
+  /** Large Fetch response frames, reused across every fetcher's responses once applied. */
+  private readonly responseBuffers = new BufferPool();
   /** Lock over fetcher creation and partition moves (Kafka's AbstractFetcherManager lock). */
   private tail: Promise<unknown> = Promise.resolve();
   private stopped = false;
@@ -54,6 +57,11 @@ export class ReplicaFetcherManager {
     return this.fetchers.get(sourceBrokerId)?.fetcher;
   }
 
+  /** How the response buffers were reused (diagnostics, tests). */
+  get responseBufferStats(): BufferPoolStats {
+    return this.responseBuffers.stats();
+  }
+
   /** Every running fetcher. */
   get allFetchers(): ReplicaFetcher[] {
     return [...this.fetchers.values()].map((f) => f.fetcher);
@@ -68,7 +76,14 @@ export class ReplicaFetcherManager {
     const clientId = `broker-${this.o.brokerId}-fetcher-${FETCHER_ID}`;
     const connect = (): LeaderConnection =>
       this.o.clientFactory?.(endpoint, clientId) ??
-      new BrokerClient({ host: endpoint.host, port: endpoint.port, clientId, requestTimeoutMs: this.settings.socketTimeoutMs, logger: this.logger.child({ leaderId: endpoint.brokerId }) });
+      new BrokerClient({
+        host: endpoint.host,
+        port: endpoint.port,
+        clientId,
+        requestTimeoutMs: this.settings.socketTimeoutMs,
+        allocateFrame: (size) => this.responseBuffers.acquire(size),
+        logger: this.logger.child({ leaderId: endpoint.brokerId }),
+      });
     const fetcher = new ReplicaFetcher({
       brokerId: this.o.brokerId,
       sourceBrokerId: endpoint.brokerId,
@@ -77,6 +92,7 @@ export class ReplicaFetcherManager {
       openCatchUpConnection: connect,
       replicas: this.o.replicas,
       settings: this.settings,
+      responseBuffers: this.responseBuffers,
       logger: this.logger,
     });
     fetcher.start();

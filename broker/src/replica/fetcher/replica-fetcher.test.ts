@@ -227,4 +227,31 @@ describe('ReplicaFetcher', () => {
       await server.shutdown();
     }
   });
+
+  it('reads large responses over a real connection into pooled buffers, reused once their records are appended, and replicates byte for byte', async () => {
+    c = await new TwoBrokers().start({ clientFactory: undefined });
+    const server = new SocketServer({ listeners: [{ name: 'PLAINTEXT', host: '127.0.0.1', port: 0 }], socketRequestMaxBytes: 100 << 20, connectionsMaxIdleMs: 600_000, handler: new LeaderRequestHandler(c.broker(1).replicaManager) });
+    const port = (await server.startup()).PLAINTEXT!;
+    const fetchers = c.broker(2).replicaManager.replicaFetcherManager!;
+    try {
+      const spec = { ...tp, leader: 1, isr: [1, 2], replicas: [1, 2] };
+      await c.leaderAndIsr(1, spec, { port });
+      await c.leaderAndIsr(2, spec, { port });
+      for (let i = 1; i <= 5; i++) {
+        // ~100 KB per batch: each arrives as one response frame too big for the read scratch.
+        const appended = await c.broker(1).replicaManager.appendRecords({ timeoutMs: 10_000, requiredAcks: 1, internalTopicsAllowed: false, entries: new Map([['t-0', { topicPartition: tp, records: batch({ count: 20, valueSize: 5000 }) }]]) });
+        expect(appended.get('t-0')!.errorCode).toBe(ErrorCode.NONE);
+        await c.waitFor(() => c.log(2).logEndOffset === 20 * i, `batch ${i} to replicate`);
+      }
+      const [follower, leader] = [await c.segmentBytes(2), await c.segmentBytes(1)];
+      expect([...follower.keys()]).toEqual([...leader.keys()]);
+      for (const [name, bytes] of leader) expect(follower.get(name)!.equals(bytes)).toBe(true); // (toEqual walks 500 KB byte by byte)
+      const stats = fetchers.responseBufferStats;
+      expect(stats.reused).toBeGreaterThanOrEqual(3);
+      expect(stats.allocated).toBeLessThanOrEqual(2);
+    } finally {
+      await fetchers.shutdown();
+      await server.shutdown();
+    }
+  });
 });

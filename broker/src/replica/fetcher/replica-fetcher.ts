@@ -20,6 +20,7 @@
  * added while a fetch is parked at the leader are fetched at once over a second connection (catch-up)
  * until the next fetch takes them in; Kafka's thread would wait out replica.fetch.wait.max.ms.
  */
+import type { BufferPool } from '../../common/buffer-pool';
 import { forEachConcurrent } from '../../common/concurrency';
 import { type Logger, createLogger } from '../../common/logger';
 import { partitionLeaderEpochAt } from '../../log/batch-scan';
@@ -57,6 +58,11 @@ export interface ReplicaFetcherOptions {
   openCatchUpConnection?: () => LeaderConnection;
   replicas: FollowerReplicas;
   settings: ReplicaFetchSettings;
+  /**
+   * The pool the connections' large response frames come from: each response is given back once
+   * its records are appended (follower appends keep no view of them, see Log.appendAsFollower).
+   */
+  responseBuffers?: BufferPool;
   logger?: Logger;
 }
 
@@ -294,6 +300,16 @@ export class ReplicaFetcher {
   }
 
   private async processFetchResponse(sent: readonly Sent[], response: FetchResponse): Promise<void> {
+    try {
+      await this.applyFetchResponse(sent, response);
+    } finally {
+      // Every record set is a view of the response frame: the first releases it, the rest are no-ops.
+      const pool = this.o.responseBuffers;
+      if (pool !== undefined) for (const t of response.responses) for (const p of t.partitionResponses) if (p.recordSet) pool.release(p.recordSet);
+    }
+  }
+
+  private async applyFetchResponse(sent: readonly Sent[], response: FetchResponse): Promise<void> {
     if (response.errorCode !== ErrorCode.NONE) {
       this.logger.warn(`Fetch request to broker ${this.sourceBrokerId} failed with error code ${response.errorCode}`);
       this.delay(sent.map((s) => s.key));

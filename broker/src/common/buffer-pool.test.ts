@@ -1,10 +1,10 @@
-import { MAX_POOLED_BYTES, MIN_POOLED_BYTES, ReadBufferPool } from './read-buffer-pool';
+import { BufferPool, MAX_POOLED_BYTES, MIN_POOLED_BYTES } from './buffer-pool';
 
 const KiB = 1024;
 
-describe('ReadBufferPool (large log reads reuse buffers their reader released)', () => {
+describe('BufferPool (large reads reuse buffers their holder released)', () => {
   it('hands a released buffer to the next read of its size class, as a view of exactly the asked length', () => {
-    const pool = new ReadBufferPool();
+    const pool = new BufferPool();
     const first = pool.acquire(1000 * KiB);
     expect(first.length).toBe(1000 * KiB);
     expect(pool.release(first.subarray(10, 20))).toBe(true); // any view of it gives it back
@@ -15,7 +15,7 @@ describe('ReadBufferPool (large log reads reuse buffers their reader released)',
   });
 
   it('never hands out a buffer that is still leased, nor one twice after a double release', () => {
-    const pool = new ReadBufferPool();
+    const pool = new BufferPool();
     const a = pool.acquire(MIN_POOLED_BYTES);
     const b = pool.acquire(MIN_POOLED_BYTES);
     expect(b.buffer).not.toBe(a.buffer);
@@ -29,7 +29,7 @@ describe('ReadBufferPool (large log reads reuse buffers their reader released)',
   });
 
   it('keeps size classes apart: a small buffer is never handed to a larger read', () => {
-    const pool = new ReadBufferPool();
+    const pool = new BufferPool();
     const small = pool.acquire(100 * KiB); // class 128 KiB
     pool.release(small);
     const large = pool.acquire(200 * KiB); // class 256 KiB
@@ -39,7 +39,7 @@ describe('ReadBufferPool (large log reads reuse buffers their reader released)',
   });
 
   it('leaves small and huge reads to plain allocation and ignores buffers it did not lease', () => {
-    const pool = new ReadBufferPool();
+    const pool = new BufferPool();
     const small = pool.acquire(MIN_POOLED_BYTES - 1);
     const huge = pool.acquire(MAX_POOLED_BYTES + 1);
     expect(pool.release(small)).toBe(false);
@@ -49,7 +49,7 @@ describe('ReadBufferPool (large log reads reuse buffers their reader released)',
   });
 
   it('keeps at most maxIdleBytes of idle buffers; the rest are left to the collector', () => {
-    const pool = new ReadBufferPool(3 * MIN_POOLED_BYTES);
+    const pool = new BufferPool(3 * MIN_POOLED_BYTES);
     const held = [1, 2, 3, 4].map(() => pool.acquire(MIN_POOLED_BYTES));
     for (const b of held) expect(pool.release(b)).toBe(true);
     expect(pool.stats().idleBytes).toBe(3 * MIN_POOLED_BYTES);

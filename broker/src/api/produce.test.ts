@@ -1,3 +1,4 @@
+import { BufferPool } from '../common/buffer-pool';
 import { ApiKey, ErrorCode } from '../protocol';
 import { CompressionType, decodeLegacyMessageSet, encodeLegacyMessageSet, encodeRecordBatchSync } from '../protocol/records';
 import { CloseConnection } from '../network/request-handler';
@@ -99,6 +100,25 @@ describe('Produce handler', () => {
       [1, 0n, 'a'],
       [1, 1n, 'b'],
     ]);
+  });
+
+  it('gives a request frame from the socket server\'s pool back once its records are appended; what was appended stays intact', async () => {
+    const pool = new BufferPool();
+    const pooled = new ApiRegistry().register(produceHandler({ replicaManager: f.replicaManager, metadataCache: f.metadataCache, requestBuffers: pool }));
+    const records = batch({ count: 20, valueSize: 5000 }); // ~100 KB: a frame the socket server would pool
+    const bytes = requestFrame(ApiKey.Produce, 7, produceRequest(records));
+    const frame = pool.acquire(bytes.length);
+    bytes.copy(frame);
+    const answer = await handleWhole(pooled, networkRequest(frame));
+    expect(decodeResponse(ApiKey.Produce, 7, answer!).response.responses[0]!.partitionResponses[0]).toMatchObject({ errorCode: 0, baseOffset: 0n });
+    expect(pool.release(frame)).toBe(false); // already given back
+    const stored = (await f.logManager.getLog({ topic: 't', partition: 0 })!.read(0, 1 << 20, { minOneMessage: true })).records;
+    const reused = pool.acquire(bytes.length);
+    expect(reused.buffer).toBe(frame.buffer);
+    reused.fill(0); // the next request lands in it
+    const again = (await f.logManager.getLog({ topic: 't', partition: 0 })!.read(0, 1 << 20, { minOneMessage: true })).records;
+    expect(again.equals(stored)).toBe(true);
+    expect(batchOffsets(again)).toEqual([[0, 19]]);
   });
 
   it('sends no response for acks=0, and closes the connection when an acks=0 append fails', async () => {

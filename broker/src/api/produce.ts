@@ -16,6 +16,7 @@ import { CompressionType, MAGIC_VALUE_V2 } from '../protocol/records';
 import type { ProduceRequest } from '../protocol/generated/produce-request';
 import type { PartitionProduceResponse, ProduceResponse } from '../protocol/generated/produce-response';
 import { CloseConnection } from '../network/request-handler';
+import type { BufferPool } from '../common/buffer-pool';
 import type { MetadataCache } from '../metadata/metadata-cache';
 import type { ReplicaManager } from '../replica/replica-manager';
 import { type ProducePartitionResult, tpKey } from '../replica/types';
@@ -30,6 +31,11 @@ const ADMIN_CLIENT_ID = '__admin_client';
 export interface ProduceHandlerDeps {
   replicaManager: ReplicaManager;
   metadataCache: MetadataCache;
+  /**
+   * The pool the socket server's large request frames come from: a request's frame is given back
+   * once its records are appended (and replicated, for acks=all). The log keeps no view of them.
+   */
+  requestBuffers?: BufferPool;
 }
 
 /** Kafka's ProduceRequest.validateRecords; the error to answer, or null. */
@@ -92,6 +98,8 @@ export function produceHandler(deps: ProduceHandlerDeps): ApiHandler<ProduceKey>
         entries.size === 0
           ? new Map<string, ProducePartitionResult>()
           : await deps.replicaManager.appendRecords({ timeoutMs: req.timeoutMs, requiredAcks: req.acks, internalTopicsAllowed: ctx.clientId === ADMIN_CLIENT_ID, entries });
+      // Every record set is a view of the request frame: the first releases it, the rest are no-ops.
+      if (deps.requestBuffers !== undefined) for (const e of entries.values()) deps.requestBuffers.release(e.records);
       const byTopic = new Map<string, PartitionProduceResponse[]>();
       const seen = new Set<string>();
       let anyError = false;

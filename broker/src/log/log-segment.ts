@@ -25,7 +25,6 @@ import {
   walkHeaders,
 } from './segment-scan';
 import { TimeIndex, type TimestampOffset } from './time-index';
-import { LastAppendCache } from './last-append-cache';
 import { SegmentFiles } from './segment-files';
 import { rebuildFromLog } from './segment-recovery';
 import type { FetchDataInfo, RecoveryListener, RecoveryResult, RollParams } from './segment-types';
@@ -82,8 +81,6 @@ export class LogSegment extends SegmentFiles {
   private dirty = false;
   /** Batch boundaries where recent reads ended: (next offset, its position). Cleared when data is cut. */
   private readCursors: { offset: number; position: number }[] = [];
-  /** The last large append's bytes, for the read that follows it (see last-append-cache.ts). */
-  private readonly lastAppend = new LastAppendCache();
   private readonly preallocated: boolean;
 
   private constructor(o: LogSegmentOpenOptions, size: number, offsetIndex: OffsetIndex, timeIndex: TimeIndex) {
@@ -121,7 +118,6 @@ export class LogSegment extends SegmentFiles {
   }
 
   override async deleteIfExists(): Promise<void> {
-    this.lastAppend.clear();
     await super.deleteIfExists();
   }
 
@@ -202,20 +198,20 @@ export class LogSegment extends SegmentFiles {
    * since the last entry. The common case (indexes loaded, write up to 256 KiB) completes
    * synchronously, without an await between the write and the bookkeeping.
    */
-  append(largestOffset: number, largestTimestamp: number, offsetOfMaxTimestamp: number, records: Buffer, cacheForReads = true): Promise<void> {
+  append(largestOffset: number, largestTimestamp: number, offsetOfMaxTimestamp: number, records: Buffer): Promise<void> {
     if (records.length === 0) return RESOLVED;
     if (!this.indexesLoaded || this.maxTimestampAndOffset === undefined) {
       return this.withIndexes(async () => {
         await this.maxTimestampAndOffsetSoFar();
-        await this.append(largestOffset, largestTimestamp, offsetOfMaxTimestamp, records, cacheForReads);
+        await this.append(largestOffset, largestTimestamp, offsetOfMaxTimestamp, records);
       });
     }
     if (records.length > SYNC_APPEND_MAX_BYTES) {
       if (!this.canConvertToRelativeOffset(largestOffset)) return Promise.reject(new LogSegmentOffsetOverflowError(this, largestOffset));
-      return this.appendAsync(largestOffset, largestTimestamp, offsetOfMaxTimestamp, records, this._size, cacheForReads);
+      return this.appendAsync(largestOffset, largestTimestamp, offsetOfMaxTimestamp, records, this._size);
     }
     try {
-      this.appendSync(largestOffset, largestTimestamp, offsetOfMaxTimestamp, records, cacheForReads);
+      this.appendSync(largestOffset, largestTimestamp, offsetOfMaxTimestamp, records);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -228,30 +224,22 @@ export class LogSegment extends SegmentFiles {
   }
 
   /**
-   * append() done synchronously, for when canAppendSync(records.length); throws on failure.
-   * cacheForReads: keep the bytes (not a copy) as the last append for the read that follows; false
-   * when the caller will reuse the buffer (a follower's fetch response) and forgets the previous one.
+   * append() done synchronously, for when canAppendSync(records.length); throws on failure. No view
+   * of `records` is kept: the caller may reuse the buffer (a pooled request or response frame).
    */
-  appendSync(largestOffset: number, largestTimestamp: number, offsetOfMaxTimestamp: number, records: Buffer, cacheForReads = true): void {
+  appendSync(largestOffset: number, largestTimestamp: number, offsetOfMaxTimestamp: number, records: Buffer): void {
     if (records.length === 0) return;
     if (!this.canConvertToRelativeOffset(largestOffset)) throw new LogSegmentOffsetOverflowError(this, largestOffset);
     const position = this._size;
     writeAtSync(this.pool.fdForSyncUse(this.logPath), records, position);
     this.afterAppend(largestOffset, largestTimestamp, offsetOfMaxTimestamp, records.length, position);
-    this.rememberAppend(position, records, largestOffset, cacheForReads);
   }
 
-  private rememberAppend(position: number, records: Buffer, largestOffset: number, cacheForReads: boolean): void {
-    if (cacheForReads) this.lastAppend.remember(position, records, largestOffset);
-    else this.lastAppend.clear();
-  }
-
-  private async appendAsync(largestOffset: number, largestTimestamp: number, offsetOfMaxTimestamp: number, records: Buffer, position: number, cacheForReads: boolean): Promise<void> {
+  private async appendAsync(largestOffset: number, largestTimestamp: number, offsetOfMaxTimestamp: number, records: Buffer, position: number): Promise<void> {
     const unpin = this.pinIndexes();
     try {
       await this.pool.use(this.logPath, (fd) => writeAt(fd, records, position));
       this.afterAppend(largestOffset, largestTimestamp, offsetOfMaxTimestamp, records.length, position);
-      this.rememberAppend(position, records, largestOffset, cacheForReads);
     } finally {
       unpin();
     }
@@ -321,13 +309,6 @@ export class LogSegment extends SegmentFiles {
       const cursor = this.readCursors.find((c) => c.offset === startOffset);
       const from = cursor?.position ?? this.offsetIndex.lookup(startOffset).position;
       if (from >= limit) return null;
-      // Reading exactly the last append, from where the previous read ended: its bytes as they were
-      // appended, no file read. (The file read would return the same: whole batches up to `limit`.)
-      const cached = cursor === undefined ? null : this.lastAppend.at(from);
-      if (cached !== null && from + cached.records.length === limit && cached.records.length <= maxSize && (maxOffset === undefined || cached.lastOffset < maxOffset)) {
-        this.rememberReadEnd(cached.lastOffset + 1, limit);
-        return { records: cached.records, position: from, firstEntryIncomplete: false, endPosition: limit, nextOffset: cached.lastOffset + 1, segmentBaseOffset: this.baseOffset };
-      }
       const hint = cursor ? maxSize : Math.min(maxSize, READ_SCAN_WINDOW) + Math.max(MIN_SCAN_SLACK, 2 * this.indexIntervalBytes);
       const result = await this.pool.use(this.logPath, (fd) =>
         readBatches(new FileWindow(fd, limit, hint), this.logPath, startOffset, from, maxSize, minOneMessage, maxOffset),
@@ -381,7 +362,6 @@ export class LogSegment extends SegmentFiles {
       this.timeIndex.resize(this.timeIndex.maxIndexSize);
       let truncated = 0;
       this.readCursors = [];
-      this.lastAppend.clear();
       if (mapping !== null && mapping.position < this._size) {
         truncated = this._size - mapping.position;
         this.pool.useSync(this.logPath, (fd) => fs.ftruncateSync(fd, mapping.position));
@@ -420,7 +400,6 @@ export class LogSegment extends SegmentFiles {
     this.offsetIndex.reset();
     this.timeIndex.reset();
     this.readCursors = [];
-    this.lastAppend.clear();
     const scan = await this.pool.use(this.logPath, (fd) =>
       rebuildFromLog({
         fd,
@@ -452,7 +431,6 @@ export class LogSegment extends SegmentFiles {
 
   /** On roll: the final time index entry (max timestamp), indexes trimmed, a preallocated .log trimmed. */
   async onBecomeInactiveSegment(): Promise<void> {
-    this.lastAppend.clear(); // reads of recent data go to the new active segment
     await this.withIndexes(async () => {
       const max = await this.maxTimestampAndOffsetSoFar();
       this.timeIndex.maybeAppend(max.timestamp, max.offset, true);
@@ -485,7 +463,6 @@ export class LogSegment extends SegmentFiles {
 
   /** Kafka's close: final time index entry, trimmed indexes and .log, fsync if written, fds released. */
   async close(): Promise<void> {
-    this.lastAppend.clear();
     if (this.maxTimestampAndOffset && this.timeIndex.isLoaded) {
       try {
         this.timeIndex.maybeAppend(this.maxTimestampAndOffset.timestamp, this.maxTimestampAndOffset.offset, true);

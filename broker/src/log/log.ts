@@ -110,6 +110,8 @@ export class Log extends LogCore {
    * Kafka's appendAsLeader: validates the batches (CRC, sizes, counts, flags, and where configured
    * keys and timestamps), assigns offsets from the log end offset in place, stamps the leader
    * epoch and LogAppendTime, and appends. v0/v1 input is up-converted to one v2 batch first.
+   * No view of `records` is kept once the promise settles: the caller may reuse the buffer (the
+   * socket server's pooled request frames).
    */
   appendAsLeader(records: Buffer, leaderEpoch: number): Promise<LogAppendInfo> {
     // Validation (CRC, structure, conversion) needs no log state, so it runs now, outside the lock:
@@ -262,9 +264,7 @@ export class Log extends LogCore {
           }
         }
       }
-      // Not kept for reads (cacheForReads false): consumers read from leaders, and the fetcher
-      // reuses the response buffer these bytes lie in once they are appended.
-      await this.appendValidated(valid, appendInfo, false);
+      await this.appendValidated(valid, appendInfo);
       return appendInfo;
     });
   }
@@ -278,7 +278,7 @@ export class Log extends LogCore {
     }
   }
 
-  private async appendValidated(records: Buffer, info: LogAppendInfo, cacheForReads = true): Promise<void> {
+  private async appendValidated(records: Buffer, info: LogAppendInfo): Promise<void> {
     try {
       let segment = this.activeSegment;
       const params = this.rollParams(records.length, info, this.time.milliseconds());
@@ -287,7 +287,7 @@ export class Log extends LogCore {
         this.logger.debug({ segment: segment.baseOffset, size: segment.size, messagesSize: records.length }, 'Rolling new log segment');
         segment = await this.rollLocked(info.firstOffset >= 0 ? info.firstOffset : info.lastOffset - INT32_MAX);
       }
-      await segment.append(info.lastOffset, info.maxTimestamp, info.offsetOfMaxTimestamp, records, cacheForReads);
+      await segment.append(info.lastOffset, info.maxTimestamp, info.offsetOfMaxTimestamp, records);
       this.leo = { offset: info.lastOffset + 1, segmentBaseOffset: segment.baseOffset, position: segment.size };
     } catch (err) {
       throw this.storageError(err, 'appending to');

@@ -227,6 +227,25 @@ describe('SocketServer', () => {
     expect(server.metrics().bytesIn).toBe(all.length);
   });
 
+  it('reads a large request into the buffer allocateRequestFrame gives (the broker\'s pool), small ones into its scratch', async () => {
+    const given: Buffer[] = [];
+    await start({
+      allocateRequestFrame: (size) => {
+        const b = Buffer.alloc(size + 1000).subarray(0, size); // a pooled buffer is larger than the frame
+        given.push(b);
+        return b;
+      },
+    });
+    const c = await connect();
+    const big = Buffer.alloc(200_000, 9);
+    const frames = [request(1), request(2, 'big', ApiKey.Produce, big), request(3)];
+    c.write(Buffer.concat(frames));
+    expect(await c.waitFor(3)).toEqual([1, 2, 3]);
+    expect(given).toHaveLength(1);
+    expect(handler.seen[1]!.frame.buffer).toBe(given[0]!.buffer);
+    for (const [i, r] of handler.seen.entries()) expect(r.frame.equals(frames[i]!.subarray(4))).toBe(true);
+  });
+
   it('closes only the connection that declares an oversized frame, before its body is sent', async () => {
     await start({ socketRequestMaxBytes: 1024 });
     const good = await connect();

@@ -47,6 +47,12 @@ export interface SocketServerConfig {
    * write): the broker gives pooled log-read buffers back here (log/read-buffer-pool).
    */
   onResponseWritten?: (piece: Buffer) => void;
+  /**
+   * Gives a request frame too big for the read scratch its buffer (see DirectFrameReader); default
+   * a fresh one. The broker takes them from a pool, and the Produce handler gives each back once its
+   * records are appended.
+   */
+  allocateRequestFrame?: (size: number) => Buffer;
   logger?: Logger;
   time?: Time;
 }
@@ -191,7 +197,7 @@ export class SocketServer {
     }
     const clientAddress = `${accepted.remoteAddress ?? '?'}:${accepted.remotePort ?? '?'}`;
     const id = `${accepted.localAddress ?? '?'}:${accepted.localPort ?? '?'}-${clientAddress}-${this.nextConnectionIndex++}`;
-    const reader = new DirectFrameReader(this.config.socketRequestMaxBytes);
+    const reader = new DirectFrameReader(this.config.socketRequestMaxBytes, undefined, this.config.allocateRequestFrame);
     const conn: Connection = {
       id,
       socket: accepted,

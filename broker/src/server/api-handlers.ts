@@ -2,6 +2,7 @@
  * The APIs a Samsa broker serves, registered with the version ranges each handler truly implements
  * (ApiVersions is built from these registrations). Kafka's KafkaApis.handle switch, as a table.
  */
+import type { BufferPool } from '../common/buffer-pool';
 import type { AdminManager } from '../admin';
 import {
   alterConfigsHandler,
@@ -65,6 +66,8 @@ export interface BrokerApiDeps {
   zkOffsets: ZkConsumerOffsets;
   /** Creates __consumer_offsets on first FindCoordinator. */
   createOffsetsTopic: () => Promise<number>;
+  /** The socket server's pool for large request frames (Produce gives its frames back). */
+  requestBuffers?: BufferPool;
   /** The active controller (for ControlledShutdown); undefined before start-up. */
   controller: () => (ControlledShutdownController & ElectLeadersController & AlterPartitionReassignmentsController & ListPartitionReassignmentsController) | undefined;
 }
@@ -78,7 +81,7 @@ export function registerApiHandlers(registry: ApiRegistry, deps: BrokerApiDeps):
   const coordinator = deps.groupCoordinator;
   registry
     .register(apiVersionsHandler(registry))
-    .register(produceHandler({ replicaManager, metadataCache }))
+    .register(produceHandler({ replicaManager, metadataCache, requestBuffers: deps.requestBuffers }))
     .register(fetchHandler({ replicaManager, metadataCache, fetchMaxBytes: config.fetchMaxBytes, fetchSessionCache: deps.fetchSessionCache }))
     .register(listOffsetsHandler({ replicaManager }))
     .register(

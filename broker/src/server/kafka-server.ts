@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { AdminManager, ConfigRepository, DynamicConfigManager, staticBrokerConfigEntries } from '../admin';
 import { ApiRegistry } from '../api';
+import { BufferPool } from '../common/buffer-pool';
 import { createLogger, rootLogger, type Logger } from '../common/logger';
 import { TimerScheduler } from '../common/scheduler';
 import { SYSTEM_TIME } from '../common/time';
@@ -189,6 +190,8 @@ export class KafkaServer {
     const groupCoordinator = createGroupCoordinator({ config, replicaManager, metadataCache, scheduler: this.scheduler, logger: brokerLog });
     this.groupCoordinator = groupCoordinator;
     groupCoordinator.startup();
+    // Large request frames (Produce) are read into reused buffers; Produce gives its frame back once appended.
+    const requestBuffers = new BufferPool();
     registerApiHandlers(registry, {
       groupCoordinator,
       zkOffsets: kafkaZk,
@@ -203,6 +206,7 @@ export class KafkaServer {
       metadataCache,
       replicaManager,
       adminManager,
+      requestBuffers,
     });
     this.socketServer = new SocketServer({
       listeners: config.listeners.map((l) => ({ name: l.name, host: l.host, port: l.port })),
@@ -211,6 +215,7 @@ export class KafkaServer {
       handler: registry,
       // Fetch responses carry log reads uncopied; their pooled buffers return once written.
       onResponseWritten: (piece) => READ_BUFFERS.release(piece),
+      allocateRequestFrame: (size) => requestBuffers.acquire(size),
       logger: brokerLog.child({ component: 'SocketServer' }),
     });
     const ports = await this.socketServer.startup();

@@ -3,21 +3,24 @@
  *
  * Measured on the project's machine kind (2 vCPU, Node 20, page cache): every async fs call pays
  * a ~25-50 µs thread-pool round trip, so at 16 KiB a sync pwrite runs at ~1-1.8 GB/s against
- * ~0.3-0.45 GB/s async, and a 16 KiB sync pread at ~1.1-3 GB/s against ~0.4 GB/s async. From
- * ~256 KiB up the two are about equal, and at 1 MiB async wins (the copy runs off the event loop,
- * 3-4 GB/s). So transfers up to SYNC_IO_MAX_BYTES run synchronously (a page-cache copy of at
- * most 256 KiB blocks the loop for well under 100 µs, about the async overhead itself); larger
- * ones go through the thread pool and keep the event loop free. fsync is always async: it waits
- * for the disk. (A sync read that misses the page cache blocks the loop for one disk read; reads
- * above the threshold, i.e. the usual 1 MiB fetches, never do.)
+ * ~0.3-0.45 GB/s async, and a 16 KiB sync pread at ~1.1-3 GB/s against ~0.4 GB/s async. Into a
+ * fresh buffer a 1 MiB async read won (its page faults and copy ran off the event loop); into the
+ * reused buffers large reads now get (log/read-buffer-pool) a sync 1 MiB pread is a ~0.2 ms copy:
+ * bench:log sequential Log.read 5.4-6.5 GB/s sync against 3.8-4.1 async, and with three brokers
+ * on two cores under acks=all (1 KiB records) 8-19% more records/s and 5-15% more per broker-CPU
+ * second, the follower fetches' reads no longer crossing the thread pool. So transfers up to
+ * SYNC_IO_MAX_BYTES (2 MiB, past a 1 MiB fetch) run synchronously, as Kafka's network threads
+ * sendfile from the page cache; larger ones go through the thread pool. fsync is always async: it
+ * waits for the disk. (A sync read that misses the page cache blocks the loop for one disk read,
+ * as a Kafka network thread blocks in sendfile.)
  */
 import * as fs from 'node:fs';
 import { READ_BUFFERS } from './read-buffer-pool';
 
-export const SYNC_IO_MAX_BYTES = 256 * 1024;
+export const SYNC_IO_MAX_BYTES = 2 * 1024 * 1024;
 
 /**
- * Appends are written synchronously up to 2 MiB, past the read threshold: a produce or follower
+ * Appends are written synchronously up to 2 MiB, as reads are: a produce or follower
  * append is one pwrite into the page cache (about 0.4 ms per MiB here), as Kafka's request handler
  * writes it, and the thread pool round trip costs CPU the broker is short of. Measured with three
  * brokers on two cores under acks=all (1 KiB records, ~1 MiB appends): 82-83k records per broker-CPU

@@ -5,7 +5,7 @@
  * whole batches as one Buffer; recovery re-validates every batch and truncates at the first bad
  * byte. The files themselves (paths, descriptors from a FileHandlePool so an idle segment holds
  * none, indexes loaded on first use and unloadable, renames and deletion) are SegmentFiles', in
- * segment-files.ts. I/O policy: file-io.ts (sync up to 256 KiB, async above, measured).
+ * segment-files.ts. I/O policy: file-io.ts (sync up to 2 MiB, async above, measured).
  */
 import * as fs from 'node:fs';
 import type { Logger } from '../common/logger';
@@ -195,7 +195,7 @@ export class LogSegment extends SegmentFiles {
    * Appends `records` (whole batches, offsets assigned) at the end of the .log with one
    * positional write, and maybe one index entry: Kafka's rule maps the last offset of this
    * append to the position where it starts, once more than index.interval.bytes were appended
-   * since the last entry. The common case (indexes loaded, write up to 256 KiB) completes
+   * since the last entry. The common case (indexes loaded, write up to 2 MiB) completes
    * synchronously, without an await between the write and the bookkeeping.
    */
   append(largestOffset: number, largestTimestamp: number, offsetOfMaxTimestamp: number, records: Buffer): Promise<void> {

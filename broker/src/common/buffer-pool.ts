@@ -1,7 +1,8 @@
 /**
- * Large buffers reused once their holder is done with them: the broker's log reads (a fetch's
- * record set, given back by the socket server once the response is written) and the replica
- * fetcher's Fetch responses (given back once their records are appended).
+ * Large buffers reused once their holder is done with them. A broker has three pools: its log
+ * reads (a fetch's record set, given back by the socket server once the response is written), its
+ * socket server's request frames (a Produce gives its frame back once the records are appended)
+ * and its replica fetchers' Fetch responses (given back once their records are appended).
  *
  * A fresh large buffer costs a malloc that the kernel must fault in page by page while a read
  * copies into it, and external memory that the garbage collector must sweep: in the log bench's

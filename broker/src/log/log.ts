@@ -233,7 +233,8 @@ export class Log extends LogCore {
   /**
    * Kafka's appendAsFollower: the leader's batches as they are (offsets and epochs kept), CRC
    * checked; the first offset must not be below the log end offset (UnexpectedAppendOffsetError,
-   * which the fetcher answers with truncateFullyAndStartAt).
+   * which the fetcher answers with truncateFullyAndStartAt). No view of `records` is kept once the
+   * promise settles: the fetcher reuses its response buffer.
    */
   appendAsFollower(records: Buffer): Promise<LogAppendInfo> {
     return this.withLock(async () => {

@@ -300,13 +300,11 @@ export class ReplicaFetcher {
   }
 
   private async processFetchResponse(sent: readonly Sent[], response: FetchResponse): Promise<void> {
-    try {
-      await this.applyFetchResponse(sent, response);
-    } finally {
-      // Every record set is a view of the response frame: the first releases it, the rest are no-ops.
-      const pool = this.o.responseBuffers;
-      if (pool !== undefined) for (const t of response.responses) for (const p of t.partitionResponses) if (p.recordSet) pool.release(p.recordSet);
-    }
+    await this.applyFetchResponse(sent, response);
+    // Every record set is a view of the response frame: the first releases it, the rest are no-ops.
+    // (Not after a failure: an append might still be reading it; the collector takes that one.)
+    const pool = this.o.responseBuffers;
+    if (pool !== undefined) for (const t of response.responses) for (const p of t.partitionResponses) if (p.recordSet) pool.release(p.recordSet);
   }
 
   private async applyFetchResponse(sent: readonly Sent[], response: FetchResponse): Promise<void> {

@@ -373,14 +373,16 @@ function fetchRequest(topic: string, fetchOffset: number, maxBytes: number): Fet
   return request;
 }
 
-test('large fetches (read into buffers the broker reuses once a response is written) stay intact while a reader stalls, and concurrent readers get exactly the records at their offsets', async () => {
+test('large produces and fetches (in buffers the broker reuses once appended or written) stay intact: pipelined produces land whole, a stalled reader\'s responses and four concurrent readers get exactly the records at their offsets', async () => {
   const leader = await leaderOf(LARGE);
   // 48 batches of 64 records of 4,000 bytes (~256 KB each, 12 MB): every value names its offset.
   const valueOf = (offset: number): string => `${offset}:`.padEnd(4000, String.fromCharCode(97 + (offset % 26)));
-  for (let b = 0; b < 48; b++) {
-    const values = Array.from({ length: 64 }, (_, i) => valueOf(b * 64 + i));
-    expect((await produce(broker(leader), LARGE, 0, batch(values))).baseOffset).toBe(BigInt(b * 64));
-  }
+  // Pipelined on one connection (answered in order): the broker reads the next requests into its
+  // pooled request buffers while it appends, and gives each back once its records are appended.
+  const batches = Array.from({ length: 48 }, (_, b) => batch(Array.from({ length: 64 }, (_, i) => valueOf(b * 64 + i))));
+  const producer = client(leader);
+  const answers = await Promise.all(batches.map((records) => produce(producer, LARGE, 0, records)));
+  expect(answers.map((a) => a.baseOffset)).toEqual(batches.map((_, b) => BigInt(b * 64)));
   const end = 48 * 64;
   /** Checks a fetched record set against valueOf from `offset`; returns the offset after it. */
   const check = async (recordSet: Buffer, offset: number): Promise<number> => {

@@ -98,8 +98,9 @@ export function produceHandler(deps: ProduceHandlerDeps): ApiHandler<ProduceKey>
         entries.size === 0
           ? new Map<string, ProducePartitionResult>()
           : await deps.replicaManager.appendRecords({ timeoutMs: req.timeoutMs, requiredAcks: req.acks, internalTopicsAllowed: ctx.clientId === ADMIN_CLIENT_ID, entries });
-      // Every record set is a view of the request frame: the first releases it, the rest are no-ops.
-      if (deps.requestBuffers !== undefined) for (const e of entries.values()) deps.requestBuffers.release(e.records);
+      // Every record set is a view of the one request frame: releasing one gives the frame back.
+      const anyRecords = [...entries.values()].find((e) => e.records.length > 0)?.records;
+      if (anyRecords !== undefined) deps.requestBuffers?.release(anyRecords);
       const byTopic = new Map<string, PartitionProduceResponse[]>();
       const seen = new Set<string>();
       let anyError = false;

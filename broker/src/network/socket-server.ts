@@ -329,20 +329,21 @@ export class SocketServer {
   }
 
   private write(socket: net.Socket, frame: ResponseFrame): boolean {
-    const pieces: readonly Buffer[] = Buffer.isBuffer(frame) ? [frame] : frame;
     const written = this.config.onResponseWritten;
-    const done =
-      written === undefined
-        ? undefined
-        : (err?: Error | null): void => {
-            if (!err) for (const piece of pieces) written(piece);
-          };
-    if (pieces.length === 0) return true;
-    if (pieces.length === 1) return socket.write(pieces[0]!, done);
+    if (Buffer.isBuffer(frame)) {
+      return written === undefined ? socket.write(frame) : socket.write(frame, (err) => {
+        if (!err) written(frame);
+      });
+    }
     socket.cork();
     let fits = true;
+    const last = frame.length - 1;
+    for (let i = 0; i < last; i++) fits = socket.write(frame[i]!);
     // Corked pieces go out in one writev: the last one's callback runs once all are written.
-    for (let i = 0; i < pieces.length; i++) fits = socket.write(pieces[i]!, i === pieces.length - 1 ? done : undefined);
+    const allWritten = written === undefined ? undefined : (err?: Error | null): void => {
+      if (!err) for (const piece of frame) written(piece);
+    };
+    if (last >= 0) fits = socket.write(frame[last]!, allWritten);
     socket.uncork();
     return fits;
   }

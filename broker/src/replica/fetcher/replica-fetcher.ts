@@ -76,6 +76,12 @@ interface Sent {
 /** A followed partition by key, as the fetcher holds it. */
 type FetchEntry = [string, { topicPartition: TopicPartition; state: PartitionFetchState }];
 
+/** The first non-empty record set of a response (all are views of its frame), if any. */
+function firstRecordSet(response: FetchResponse): Buffer | undefined {
+  for (const t of response.responses) for (const p of t.partitionResponses) if (p.recordSet && p.recordSet.length > 0) return p.recordSet;
+  return undefined;
+}
+
 function toSent(ready: readonly FetchEntry[]): Sent[] {
   return ready.map(([key, s]) => ({ key, topicPartition: s.topicPartition, fetchOffset: s.state.fetchOffset, currentLeaderEpoch: s.state.currentLeaderEpoch }));
 }
@@ -301,10 +307,10 @@ export class ReplicaFetcher {
 
   private async processFetchResponse(sent: readonly Sent[], response: FetchResponse): Promise<void> {
     await this.applyFetchResponse(sent, response);
-    // Every record set is a view of the response frame: the first releases it, the rest are no-ops.
+    // Every record set is a view of the one response frame: releasing one gives the frame back.
     // (Not after a failure: an append might still be reading it; the collector takes that one.)
-    const pool = this.o.responseBuffers;
-    if (pool !== undefined) for (const t of response.responses) for (const p of t.partitionResponses) if (p.recordSet) pool.release(p.recordSet);
+    const anyRecords = firstRecordSet(response);
+    if (anyRecords !== undefined) this.o.responseBuffers?.release(anyRecords);
   }
 
   private async applyFetchResponse(sent: readonly Sent[], response: FetchResponse): Promise<void> {

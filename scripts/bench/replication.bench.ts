@@ -48,6 +48,7 @@ const SIZES: ReadonlyArray<{ bytes: number; records: number }> = [
   { bytes: 1024, records: Math.max(5_000, Math.round(120_000 * SCALE)) },
 ];
 
+const median = (values: readonly number[]): number => quantile([...values].sort((a, b) => a - b), 0.5);
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
@@ -178,7 +179,6 @@ async function benchThroughput(cluster: KafkaCluster, conns: ProbeConnections, r
     for (const mode of ['acks=1 RF=1', 'acks=all RF=3'] as const) {
       const runs = rows.filter((r) => r.bytes === bytes && r.mode === mode);
       const label = `produce librdkafka ${bytes}-byte records, ${mode} (${BROKERS} partitions, ${BROKERS} brokers)`;
-      const median = (values: number[]): number => quantile([...values].sort((a, b) => a - b), 0.5);
       results.push({ name: `${label}: records/s (median of ${runs.length} rounds)`, value: median(runs.map((r) => r.run.records / r.run.seconds)), unit: 'records/s' });
       // Robust to other load on the machine: how much broker CPU (all three) the records cost.
       results.push({ name: `${label}: records per broker CPU second (3 brokers summed, median)`, value: median(runs.map((r) => r.run.records / r.brokerCpu)), unit: 'records/s' });
@@ -194,7 +194,7 @@ async function benchThroughput(cluster: KafkaCluster, conns: ProbeConnections, r
       if (one !== undefined && all !== undefined) ratios.push(all.records / all.seconds / (one.records / one.seconds));
     }
     if (ratios.length === 0) continue;
-    const ratio = quantile([...ratios].sort((a, b) => a - b), 0.5);
+    const ratio = median(ratios);
     say(
       `${bytes} B: acks=all RF=3 / acks=1 RF=1 = ${(ratio * 100).toFixed(0)}%, median of rounds ${ratios.map((r) => `${(r * 100).toFixed(0)}%`).join(', ')} ` +
         `(target >= 50%: ${ratio >= 0.5 ? 'met' : 'NOT met'})`,

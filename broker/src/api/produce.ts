@@ -99,8 +99,13 @@ export function produceHandler(deps: ProduceHandlerDeps): ApiHandler<ProduceKey>
           ? new Map<string, ProducePartitionResult>()
           : await deps.replicaManager.appendRecords({ timeoutMs: req.timeoutMs, requiredAcks: req.acks, internalTopicsAllowed: ctx.clientId === ADMIN_CLIENT_ID, entries });
       // Every record set is a view of the one request frame: releasing one gives the frame back.
-      const anyRecords = [...entries.values()].find((e) => e.records.length > 0)?.records;
-      if (anyRecords !== undefined) deps.requestBuffers?.release(anyRecords);
+      if (deps.requestBuffers !== undefined) {
+        for (const e of entries.values()) {
+          if (e.records.length === 0) continue;
+          deps.requestBuffers.release(e.records);
+          break;
+        }
+      }
       const byTopic = new Map<string, PartitionProduceResponse[]>();
       const seen = new Set<string>();
       let anyError = false;

@@ -117,10 +117,6 @@ export class LogSegment extends SegmentFiles {
     return this._size;
   }
 
-  override async deleteIfExists(): Promise<void> {
-    await super.deleteIfExists();
-  }
-
   /** Prepares indexes to take appends again (the active segment at load, or after truncation). */
   async resizeIndexes(size: number): Promise<void> {
     await this.withIndexes(() => {
